@@ -29,3 +29,31 @@ export {
   type TokenRequestFieldError,
   type TokenRequestValidation,
 } from './token-request-validation.js';
+export {
+  ADMIN_USERNAME,
+  AUTHENTICATED_GROUP,
+  CREDENTIAL_ID_EXTRA,
+  PRIVILEGED_GROUP,
+  createAuthenticator,
+  serviceAccountUsername,
+  type Authenticator,
+  type AuthenticatorOptions,
+  type ObjectLookup,
+  type TokenReviewStatus,
+  type UserInfo,
+} from './authenticator.js';
+export {
+  BOOTSTRAP_CLUSTER_ROLES,
+  BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
+  createRbacAuthorizer,
+  forbiddenMessage,
+  forbiddenStatus,
+  ruleAllows,
+  type AuthorizationDecision,
+  type PolicyRule,
+  type RbacAuthorizer,
+  type RbacBindingObject,
+  type RbacRoleObject,
+  type RbacSubject,
+  type RequestAttributes,
+} from './rbac.js';

@@ -260,41 +260,38 @@ export class TokenIssuer {
     let payloadBytes: Uint8Array;
     try {
       const header = decodeProtectedHeader(token);
-      if (header.alg !== ALGORITHM)
-        return { ok: false, reason: 'invalid bearer token, unexpected signing algorithm' };
+      if (header.alg !== ALGORITHM) return { ok: false, reason: 'unexpected signing algorithm' };
       const verified = await compactVerify(token, key.publicKey, { algorithms: [ALGORITHM] });
       payloadBytes = verified.payload;
     } catch {
-      // Same words as go-jose behind kube's union authenticator; the token itself is not echoed.
-      return { ok: false, reason: 'invalid bearer token, square/go-jose: error in cryptographic primitive' };
+      // Same words as go-jose in kube's JWT authenticator; the token itself is not echoed.
+      return { ok: false, reason: 'go-jose/go-jose: error in cryptographic primitive' };
     }
     let payload: unknown;
     try {
       payload = JSON.parse(new TextDecoder().decode(payloadBytes));
     } catch {
-      return { ok: false, reason: 'invalid bearer token, token payload is not JSON' };
+      return { ok: false, reason: 'token payload is not JSON' };
     }
     const claims = parseClaims(payload);
-    if (claims === undefined)
-      return { ok: false, reason: 'invalid bearer token, token lacks service account claims' };
-    if (claims.iss !== this.issuer)
-      return { ok: false, reason: 'invalid bearer token, token issuer is not trusted' };
+    if (claims === undefined) return { ok: false, reason: 'token lacks service account claims' };
+    if (claims.iss !== this.issuer) return { ok: false, reason: 'token issuer is not trusted' };
     const nowSeconds = this.now() / 1000;
     // Messages from pkg/serviceaccount/claims.go (Validate).
     if (nowSeconds >= claims.exp + this.leewaySeconds) {
-      return { ok: false, reason: 'invalid bearer token, service account token has expired' };
+      return { ok: false, reason: 'service account token has expired' };
     }
     if (nowSeconds + this.leewaySeconds < claims.nbf) {
-      return { ok: false, reason: 'invalid bearer token, service account token is not valid yet' };
+      return { ok: false, reason: 'service account token is not valid yet' };
     }
     if (nowSeconds + this.leewaySeconds < claims.iat) {
-      return { ok: false, reason: 'invalid bearer token, service account token is issued in the future' };
+      return { ok: false, reason: 'service account token is issued in the future' };
     }
     if (!claims.aud.some((a) => wanted.includes(a))) {
       // pkg/serviceaccount/jwt.go: "token audiences %q is invalid for the target audiences %q".
       return {
         ok: false,
-        reason: `invalid bearer token, token audiences ${goQuoteList(claims.aud)} is invalid for the target audiences ${goQuoteList(wanted)}`,
+        reason: `token audiences ${goQuoteList(claims.aud)} is invalid for the target audiences ${goQuoteList(wanted)}`,
       };
     }
     return { ok: true, claims };
