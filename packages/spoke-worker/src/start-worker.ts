@@ -1,0 +1,249 @@
+import { readFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
+import { Queue, Worker, type Job } from 'bullmq';
+import { Redis } from 'ioredis';
+import {
+  computeBackoff,
+  createLogger,
+  QUEUE_PREFIX,
+  queueNameForCluster,
+  type WorkerConfig,
+} from '@msa/common';
+import { SpokeClient, type WatchHandle } from './k8s/spoke-client.js';
+import { HubClient } from './hub-client/hub-client.js';
+import { CredentialKeeper } from './hub-client/credential-keeper.js';
+import { createProcessor, type WorkerLogger } from './queue/processor.js';
+import { describeRedisCredentialError, isRedisCredentialError } from './queue/redis-errors.js';
+import { requestRemint } from './queue/request-remint.js';
+import { WORKER_VERSION } from './version.js';
+
+/** Options of {@link startWorker} beyond the validated config. */
+export interface StartWorkerOptions {
+  /** Logger; default: common's `createLogger` at `config.logLevel`. */
+  logger?: WorkerLogger;
+  /** Identifier sent in heartbeats; default `<hostname>-<pid>`. */
+  workerId?: string;
+  /** Called once when the worker stops itself for good (e.g. Redis refused its credentials). */
+  onFatal?: (message: string) => void;
+}
+
+/** A running worker. */
+export interface RunningWorker {
+  /** The cluster this worker serves. */
+  readonly cluster: string;
+  /** Stops consuming, heartbeating, renewing and watching; bounded even when Redis is gone. */
+  close(): Promise<void>;
+}
+
+/** A start-up problem the operator must fix (the message says how). */
+export class WorkerStartError extends Error {
+  override readonly name = 'WorkerStartError';
+}
+
+async function withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
+  let timer: NodeJS.Timeout | undefined;
+  const t = new Promise<false>((resolve) => {
+    timer = setTimeout(() => resolve(false), ms);
+  });
+  try {
+    return await Promise.race([p.then(() => true), t]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/**
+ * Starts a spoke worker: checks the spoke (TokenRequest API, agent namespace), checks Redis
+ * credentials, then consumes `{<cluster>}` (prefix `msa`), heartbeats to the hub, renews its hub
+ * credential and watches labelled ServiceAccounts. Throws {@link WorkerStartError} when the spoke
+ * or Redis cannot be used.
+ */
+export async function startWorker(
+  config: WorkerConfig,
+  options: StartWorkerOptions = {},
+): Promise<RunningWorker> {
+  const logger: WorkerLogger =
+    options.logger ?? createLogger({ name: 'spoke-worker', level: config.logLevel });
+  const cluster = config.clusterName;
+  const workerId = options.workerId ?? `${hostname()}-${process.pid}`;
+
+  const credentialText = await readFile(config.credentialFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+    throw new WorkerStartError(
+      `credentialFile: cannot read ${config.credentialFile} (${err.code ?? 'error'})`,
+    );
+  });
+  if (credentialText.trim() === '')
+    throw new WorkerStartError(`credentialFile: ${config.credentialFile} is empty`);
+  const hubCaPem =
+    config.hubCaFile === undefined
+      ? undefined
+      : await readFile(config.hubCaFile, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          throw new WorkerStartError(`hubCaFile: cannot read ${config.hubCaFile} (${err.code ?? 'error'})`);
+        });
+
+  const spoke = SpokeClient.create(
+    config.kubeconfig === undefined
+      ? { kind: 'in-cluster' }
+      : { kind: 'kubeconfig', path: config.kubeconfig },
+    config.agentNamespace,
+  );
+  let hasTokenRequest: boolean;
+  try {
+    hasTokenRequest = await spoke.hasTokenRequestApi();
+  } catch (err) {
+    throw new WorkerStartError(
+      `cannot reach the spoke API server at ${spoke.server}: ${err instanceof Error ? err.message : String(err)}`,
+    );
+  }
+  if (!hasTokenRequest) {
+    throw new WorkerStartError(
+      `the spoke API server at ${spoke.server} has no TokenRequest API (serviceaccounts/token is not listed in /api/v1); Kubernetes >= 1.22 is required`,
+    );
+  }
+  await spoke.ensureAgentNamespace();
+
+  const credential = new CredentialKeeper({ initial: credentialText, file: config.credentialFile, logger });
+  const hub = new HubClient({
+    hubUrl: config.hubUrl,
+    ...(hubCaPem === undefined ? {} : { caPem: hubCaPem }),
+    cluster,
+    credential: () => credential.current(),
+  });
+
+  const queueName = queueNameForCluster(cluster);
+  const keyPattern = `${QUEUE_PREFIX}:${queueName}:*`;
+  // Workers need maxRetriesPerRequest: null (BullMQ requirement for blocking commands).
+  const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
+  connection.on('error', (err: Error) => {
+    if (isRedisCredentialError(err)) stopFatal(describeRedisCredentialError(err, keyPattern));
+    else logger.warn({ err: err.message }, 'redis connection error');
+  });
+  try {
+    await connection.connect();
+    // Touch a key of our own queue: a wrong password or a missing ACL shows up here, once,
+    // with a clear message, instead of as BullMQ's retry storm.
+    await connection.exists(`${QUEUE_PREFIX}:${queueName}:meta`);
+  } catch (err) {
+    connection.disconnect();
+    if (isRedisCredentialError(err))
+      throw new WorkerStartError(describeRedisCredentialError(err, keyPattern));
+    throw new WorkerStartError(`cannot use Redis: ${err instanceof Error ? err.message : String(err)}`);
+  }
+
+  const queue = new Queue(queueName, { connection, prefix: QUEUE_PREFIX });
+  queue.on('error', (err: Error) => {
+    if (isRedisCredentialError(err)) stopFatal(describeRedisCredentialError(err, keyPattern));
+  });
+
+  const processor = createProcessor({
+    cluster,
+    agentNamespace: config.agentNamespace,
+    spoke,
+    hub,
+    logger,
+    rateLimit: async (ms) => {
+      await worker.rateLimit(ms);
+    },
+  });
+  const worker = new Worker(queueName, (job: Job) => processor(job), {
+    connection,
+    prefix: QUEUE_PREFIX,
+    concurrency: config.concurrency,
+    autorun: false,
+    settings: {
+      backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) => {
+        const hint =
+          err !== undefined && 'retryAfterMs' in err && typeof err.retryAfterMs === 'number'
+            ? err.retryAfterMs
+            : undefined;
+        return computeBackoff(attemptsMade, hint === undefined ? {} : { retryAfterMs: hint });
+      },
+    },
+  });
+  worker.on('error', (err: Error) => {
+    if (isRedisCredentialError(err)) stopFatal(describeRedisCredentialError(err, keyPattern));
+    else logger.warn({ err: err.message }, 'worker error');
+  });
+  worker.on('failed', (job: Job | undefined, err: Error) => {
+    // job can be undefined (stalled). The error message never holds a token (see processor).
+    logger.warn(
+      {
+        jobId: job?.id,
+        job: job?.name,
+        attemptsMade: job?.attemptsMade,
+        terminal: job?.finishedOn !== undefined,
+        err: err.message,
+      },
+      'job failed',
+    );
+  });
+
+  let closed = false;
+  let fatal = false;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  const handles: { watch?: WatchHandle } = {};
+
+  async function close(): Promise<void> {
+    if (closed) return;
+    closed = true;
+    clearTimeout(heartbeatTimer);
+    credential.stop();
+    await handles.watch?.stop().catch(() => undefined);
+    // worker.close() can hang forever when Redis is unreachable: bound it, then force.
+    if (!(await withTimeout(worker.close(), 5_000))) await withTimeout(worker.close(true), 2_000);
+    await withTimeout(queue.close(), 2_000);
+    connection.disconnect();
+  }
+
+  function stopFatal(message: string): void {
+    if (fatal) return;
+    fatal = true;
+    logger.error({}, message);
+    void close().finally(() => options.onFatal?.(message));
+  }
+
+  const heartbeat = async (): Promise<void> => {
+    try {
+      await hub.heartbeat({ workerId, agentNamespace: config.agentNamespace, version: WORKER_VERSION });
+      logger.debug({}, 'heartbeat accepted');
+    } catch (err) {
+      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'heartbeat failed');
+    } finally {
+      if (!closed) {
+        heartbeatTimer = setTimeout(() => void heartbeat(), config.heartbeatIntervalSeconds * 1000);
+        heartbeatTimer.unref();
+      }
+    }
+  };
+
+  credential.start(hub);
+  void heartbeat();
+  handles.watch = spoke.watchLabelledServiceAccounts(
+    (sa) => {
+      if (closed) return;
+      requestRemint(sa.name, { cluster, hub, queue, logger }).catch((err: unknown) => {
+        logger.warn(
+          { msa: sa.name, err: err instanceof Error ? err.message : String(err) },
+          'could not queue a re-check',
+        );
+      });
+    },
+    (err) => logger.warn({ err: err.message }, 'serviceaccount watch error; restarting'),
+  );
+  worker.run().catch((err: unknown) => {
+    if (isRedisCredentialError(err)) stopFatal(describeRedisCredentialError(err, keyPattern));
+    else logger.error({ err: err instanceof Error ? err.message : String(err) }, 'worker stopped');
+  });
+  logger.info(
+    {
+      cluster,
+      queue: queueName,
+      spoke: spoke.server,
+      agentNamespace: config.agentNamespace,
+      concurrency: config.concurrency,
+      workerId,
+    },
+    'spoke worker started',
+  );
+  return { cluster, close };
+}
