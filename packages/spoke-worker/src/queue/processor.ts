@@ -229,7 +229,7 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
     return { action: 'swept', deleted };
   }
 
-  return async (job: ProcessableJob): Promise<unknown> => {
+  const dispatch = async (job: ProcessableJob): Promise<unknown> => {
     switch (job.name) {
       case JobName.Reconcile: {
         const data = parseReconcileJob(job.data, deps.cluster);
@@ -245,4 +245,31 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
         throw new UnrecoverableError(`unknown job name "${job.name}"`);
     }
   };
+
+  return async (job: ProcessableJob): Promise<unknown> => {
+    // Logged before the in-process lock, so these lines show what BullMQ handed us and when:
+    // operators (and the end-to-end tests) can check that one MSA never has two jobs at once.
+    const msa = msaKeyOf(job.data);
+    logger.info({ jobId: job.id, job: job.name, msa, attempt: job.attemptsMade + 1 }, 'job started');
+    try {
+      const result = await dispatch(job);
+      logger.info({ jobId: job.id, job: job.name, msa, result }, 'job finished');
+      return result;
+    } catch (err) {
+      logger.info(
+        { jobId: job.id, job: job.name, msa, error: err instanceof Error ? err.name : 'Error' },
+        'job finished with an error',
+      );
+      throw err;
+    }
+  };
+}
+
+/** `namespace/name` of a job's MSA when its payload names one (for logs only). */
+function msaKeyOf(data: unknown): string | undefined {
+  if (data === null || typeof data !== 'object') return undefined;
+  const d = data as Record<string, unknown>;
+  return typeof d['namespace'] === 'string' && typeof d['name'] === 'string'
+    ? `${d['namespace']}/${d['name']}`
+    : undefined;
 }

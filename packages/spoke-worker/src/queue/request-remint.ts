@@ -10,12 +10,16 @@ import {
 import type { HubOperations } from '../hub-client/hub-client.js';
 import type { WorkerLogger } from './processor.js';
 
-/** Default options of the jobs a worker adds to its own queue (mirrors the hub's retry policy). */
+/**
+ * Options of the jobs a worker adds to its own queue: the hub's policy (8 attempts, the
+ * `custom` backoff the worker computes, bounded retention) so the hub's dead-letter poller
+ * treats them like its own.
+ */
 export const SELF_JOB_OPTIONS = Object.freeze({
   attempts: 8,
-  backoff: { type: 'exponential', delay: 1_000 },
-  removeOnComplete: { count: 100 },
-  removeOnFail: { count: 500 },
+  backoff: { type: 'custom' },
+  removeOnComplete: { age: 3600, count: 1000 },
+  removeOnFail: { age: 7 * 24 * 3600, count: 5000 },
 });
 
 function readExpiration(data: unknown): number | undefined {
