@@ -1,7 +1,7 @@
 import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
 import { createLogger, type CreateLoggerOptions } from './create-logger.js';
-import { redactJwts } from './redact-jwts.js';
+import { JWT_PATTERN, redactJwts } from './redact-jwts.js';
 
 const b64 = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
 const TOKEN = `${b64({ alg: 'RS256', kid: 'k1' })}.${b64({ sub: 'system:serviceaccount:ns:m1', exp: 1 })}.${'s1gn_atur-e'.repeat(8)}`;
@@ -80,5 +80,12 @@ describe('redactJwts', () => {
     ['no token here', 'no token here'],
   ])('%s', (input, want) => {
     expect(redactJwts(input)).toBe(want);
+  });
+});
+
+describe('JWT_PATTERN', () => {
+  it('is not global, so repeated .test() calls agree', () => {
+    expect(JWT_PATTERN.global).toBe(false);
+    expect([JWT_PATTERN.test(TOKEN), JWT_PATTERN.test(TOKEN)]).toEqual([true, true]);
   });
 });
