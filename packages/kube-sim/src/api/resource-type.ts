@@ -32,6 +32,8 @@ export interface KindStrategy {
   validate?(obj: KubeObject, old: KubeObject | undefined): StatusCause[];
   /** Columns of `kubectl get` other than Name, in front of Age (like the real TableConvertors). */
   tableColumns?: PrinterColumn[];
+  /** The kind's table has no Age column (CRDs print CREATED AT instead). */
+  omitAge?: boolean;
 }
 
 /** Everything the server knows about a resource (a REST storage + its discovery entry). */

@@ -4,8 +4,8 @@ import type { ApiError } from '../api/status-error.js';
 /** Largest request body kube-sim reads (kube-apiserver's default limit is 3 MiB). */
 const MAX_BODY = 3 * 1024 * 1024;
 
-/** Read a request body as text. */
-export async function readBody(req: IncomingMessage): Promise<string> {
+/** Read a request body as bytes. */
+export async function readRawBody(req: IncomingMessage): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -14,7 +14,12 @@ export async function readBody(req: IncomingMessage): Promise<string> {
     if (size > MAX_BODY) throw new Error('request entity too large');
     chunks.push(buf);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
+}
+
+/** Read a request body as text. */
+export async function readBody(req: IncomingMessage): Promise<string> {
+  return (await readRawBody(req)).toString('utf8');
 }
 
 /** Send a JSON body. */

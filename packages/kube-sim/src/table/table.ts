@@ -21,7 +21,8 @@ const AGE: PrinterColumn = { name: 'Age', type: 'date', jsonPath: '.metadata.cre
 export function columnsFor(type: ResourceType, version: ResourceVersion): PrinterColumn[] {
   if (type.custom)
     return version.printerColumns && version.printerColumns.length > 0 ? version.printerColumns : [AGE];
-  return [...(type.strategy.tableColumns ?? []), AGE];
+  const own = type.strategy.tableColumns ?? [];
+  return type.strategy.omitAge ? own : [...own, AGE];
 }
 
 function cellOf(obj: KubeObject, column: PrinterColumn, now: number): Json {

@@ -185,7 +185,15 @@ export function otherResources(): ResourceType[] {
       component: 'io.k8s.apiextensions-apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition',
       schema: crdSchema,
       strategy: {
-        tableColumns: [{ name: 'Created At', type: 'date', jsonPath: '.metadata.creationTimestamp' }],
+        tableColumns: [
+          {
+            name: 'Created At',
+            type: 'string',
+            format: 'date-time',
+            jsonPath: '.metadata.creationTimestamp',
+          },
+        ],
+        omitAge: true,
       },
     }),
     rbac('roles', 'Role', true, { rules: list(policyRule) }),

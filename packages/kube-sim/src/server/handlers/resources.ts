@@ -16,7 +16,7 @@ import type { JsonObject } from '../../api/types.js';
 import { isJsonObject } from '../../api/types.js';
 import type { UserInfo } from '../../auth/authenticator.js';
 import { toTable } from '../../table/table.js';
-import { readBody, sendJson, wantsTable } from '../http-io.js';
+import { readBody, readRawBody, sendJson, wantsTable } from '../http-io.js';
 import type { RequestInfo } from '../request-info.js';
 import type { ServerContext } from '../server-context.js';
 import { decodeObject } from './body.js';
@@ -37,17 +37,14 @@ function requestContext(req: IncomingMessage, query: URLSearchParams, user: User
   };
 }
 
-function parseDeleteOptions(text: string, query: URLSearchParams): DeleteOptions {
+function parseDeleteOptions(
+  raw: Buffer,
+  contentType: string | undefined,
+  query: URLSearchParams,
+): DeleteOptions {
   const opts: DeleteOptions = { dryRun: parseDryRun(query) };
-  let body: JsonObject = {};
-  if (text.trim()) {
-    try {
-      const parsed: unknown = JSON.parse(text);
-      if (isJsonObject(parsed)) body = parsed;
-    } catch {
-      throw badRequest('invalid DeleteOptions body');
-    }
-  }
+  const body: JsonObject =
+    raw.length > 0 && raw.toString('utf8').trim() ? decodeObject(raw, contentType) : {};
   const policy =
     (typeof body.propagationPolicy === 'string' ? body.propagationPolicy : null) ??
     query.get('propagationPolicy');
@@ -114,7 +111,7 @@ export async function handleResource(
   if (info.subresource === 'token') {
     if (verb !== 'create' || !ns)
       throw methodNotSupported({ group: type.group, resource: `${type.plural}/token` }, verb);
-    const body = decodeObject(await readBody(req), req.headers['content-type']);
+    const body = decodeObject(await readRawBody(req), req.headers['content-type']);
     sendJson(res, 201, await createTokenRequest(ctx, rr, ns, name, body));
     return;
   }
@@ -175,7 +172,7 @@ export async function handleResource(
     }
     case 'create': {
       const rctx = requestContext(req, query, user);
-      const body = decodeObject(await readBody(req), req.headers['content-type']);
+      const body = decodeObject(await readRawBody(req), req.headers['content-type']);
       const result = ctx.service.create(
         rr,
         ns ?? (type.namespaced ? body.metadata.namespace : undefined),
@@ -187,7 +184,7 @@ export async function handleResource(
     }
     case 'update': {
       const rctx = requestContext(req, query, user);
-      const body = decodeObject(await readBody(req), req.headers['content-type']);
+      const body = decodeObject(await readRawBody(req), req.headers['content-type']);
       const result = ctx.service.update(rr, ns, name, body, rctx, { subresource });
       sendJson(res, 200, result.object, 'application/json', rctx.warnings);
       return;
@@ -210,7 +207,7 @@ export async function handleResource(
       return;
     }
     case 'delete': {
-      const opts = parseDeleteOptions(await readBody(req), query);
+      const opts = parseDeleteOptions(await readRawBody(req), req.headers['content-type'], query);
       const { object, removed } = ctx.service.delete(rr, ns, name, opts);
       if (removed && !type.custom) {
         sendJson(res, 200, {
@@ -224,7 +221,7 @@ export async function handleResource(
       return;
     }
     case 'deletecollection': {
-      const opts = parseDeleteOptions(await readBody(req), query);
+      const opts = parseDeleteOptions(await readRawBody(req), req.headers['content-type'], query);
       const options = parseListOptions(query, type, version.name, '');
       const { items } = ctx.service.list(rr, ns, options);
       const deleted = items.map(
@@ -250,7 +247,7 @@ async function handleReview(
   info: RequestInfo,
   user: UserInfo,
 ): Promise<void> {
-  const body = decodeObject(await readBody(req), req.headers['content-type']);
+  const body = decodeObject(await readRawBody(req), req.headers['content-type']);
   const base = {
     apiVersion: 'authentication.k8s.io/v1',
     metadata: { creationTimestamp: null, ...(body.metadata ?? {}) },
