@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type FastifyServerOptions } from 'fastify';
 import type { Logger } from 'pino';
 import { installErrorHandling } from './error-handling.js';
 import { registerOpsRoutes, type DashboardHandle, type OpsRoutesDeps } from './ops-routes.js';
@@ -27,7 +27,11 @@ export async function buildHubApp(deps: HubAppDeps): Promise<HubApp> {
   const options: FastifyServerOptions & { https?: { key: string | Buffer; cert: string | Buffer } } = {
     loggerInstance: deps.logger,
     bodyLimit: deps.bodyLimit ?? 1024 * 1024,
-    disableRequestLogging: true,
+    // Request lines would repeat what the route metrics say; errors are still logged.
+    logController: new LogController({ disableRequestLogging: true }),
+    // Strict schemas: no silent removal of unknown fields, no "42" for a number (a malformed
+    // report must be a 400, never a partial write).
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false } },
     ...(deps.https === undefined ? {} : { https: deps.https }),
   };
   const app = Fastify(options) as unknown as FastifyInstance;
