@@ -21,7 +21,7 @@ export interface CountFilter {
 export class RequestCounters {
   private requests: CountedRequest[] = [];
 
-  /** Record one request. */
+  /** Record one request (the object is kept: its code may be set later). */
   record(r: CountedRequest): void {
     this.requests.push(r);
   }

@@ -71,14 +71,18 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
     return;
   }
   const info = parseRequestInfo(method, path, query);
+  // Counted when it arrives, so a client that got its answer always finds it counted; the
+  // status code is filled in once the response is finished.
+  const counted = {
+    method,
+    path,
+    verb: info.verb,
+    resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource,
+    code: 0,
+  };
+  ctx.counters.record(counted);
   res.on('finish', () => {
-    ctx.counters.record({
-      method,
-      path,
-      verb: info.verb,
-      resource: info.subresource ? `${info.resource}/${info.subresource}` : info.resource,
-      code: res.statusCode,
-    });
+    counted.code = res.statusCode;
   });
   const bearer = bearerOf(req);
   let user: UserInfo | undefined;
