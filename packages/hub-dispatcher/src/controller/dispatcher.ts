@@ -61,6 +61,7 @@ export class Dispatcher {
   private readonly dirty = new Set<string>();
   private readonly delayed = new Map<string, NodeJS.Timeout>();
   private readonly ttlTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
+  private readonly rechecks = new Map<string, NodeJS.Timeout>();
   private readonly waiting: Array<() => void> = [];
   private active = 0;
   private stopped = false;
@@ -143,6 +144,8 @@ export class Dispatcher {
     this.delayed.clear();
     for (const t of this.ttlTimers.values()) clearTimeout(t.timer);
     this.ttlTimers.clear();
+    for (const t of this.rechecks.values()) clearTimeout(t);
+    this.rechecks.clear();
     this.notifyIdle();
   }
 
@@ -160,6 +163,24 @@ export class Dispatcher {
       void this.run(key, namespace, name);
     }, delayMs);
     this.delayed.set(key, timer);
+  }
+
+  /**
+   * A safety re-plan in `delayMs` (not counted by {@link idle}): normally the awaited event
+   * re-plans sooner, and this timer finds nothing to do.
+   */
+  private recheckLater(namespace: string, name: string, delayMs: number): void {
+    const key = keyOf(namespace, name);
+    if (this.stopped || this.rechecks.has(key)) return;
+    const timer = setTimeout(
+      () => {
+        this.rechecks.delete(key);
+        this.schedule(namespace, name, 0);
+      },
+      Math.max(1000, delayMs),
+    );
+    timer.unref();
+    this.rechecks.set(key, timer);
   }
 
   private async run(key: string, namespace: string, name: string): Promise<void> {
@@ -238,6 +259,10 @@ export class Dispatcher {
       ttlEnabled: this.opts.ttlDeletionEnabled,
     });
     if (plan.deleteAt !== undefined) this.armTtl(msa, plan.deleteAt);
+    if (plan.recheckAt !== undefined) {
+      this.recheckLater(namespace, name, plan.recheckAt.getTime() - now.getTime());
+      return;
+    }
     if (plan.condition !== undefined) {
       const condition = plan.condition;
       const res = await updateMsaStatus(

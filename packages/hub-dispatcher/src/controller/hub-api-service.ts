@@ -111,6 +111,7 @@ export class HubApiService {
         requestedExpirationSeconds: report.requestedExpirationSeconds,
         grantedExpirationSeconds: granted,
         rotateToken: report.rotateToken,
+        refreshedAt: toKubeTime(now),
       });
       const result = await updateMsaStatus(
         this.opts.rest,

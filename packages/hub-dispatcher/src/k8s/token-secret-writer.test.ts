@@ -9,6 +9,7 @@ const input = {
   caBundle: '-----BEGIN CERTIFICATE-----\nX\n-----END CERTIFICATE-----\n',
   requestedExpirationSeconds: 604800,
   grantedExpirationSeconds: 86400,
+  refreshedAt: '2026-01-01T00:00:00Z',
 };
 
 describe('buildTokenSecret', () => {
@@ -24,6 +25,7 @@ describe('buildTokenSecret', () => {
       'msa-queue.io/requested-expiration-seconds': '604800',
       'msa-queue.io/granted-expiration-seconds': '86400',
       'msa-queue.io/rotated-for': 'r1',
+      'msa-queue.io/refreshed-at': '2026-01-01T00:00:00Z',
     });
     expect(s.metadata.ownerReferences).toEqual([
       {

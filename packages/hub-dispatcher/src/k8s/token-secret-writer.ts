@@ -10,6 +10,7 @@ import {
   SECRET_TOKEN_KEY,
   type ObjectMeta,
 } from '@msa/common';
+import { ANNOTATION_REFRESHED_AT } from '../planner/hub-annotations.js';
 import { KubeApiError } from './kube-api-error.js';
 import { kubePaths } from './kube-paths.js';
 import type { KubeRest } from './kube-rest.js';
@@ -34,6 +35,8 @@ export interface TokenSecretInput {
   requestedExpirationSeconds: number;
   grantedExpirationSeconds: number;
   rotateToken?: string | undefined;
+  /** The lastRefreshTimestamp the status write that follows will carry. */
+  refreshedAt: string;
 }
 
 /**
@@ -48,6 +51,7 @@ export function buildTokenSecret(existing: SecretObject | undefined, input: Toke
     ...(existing?.metadata.annotations ?? {}),
     [ANNOTATION_REQUESTED_SECONDS]: String(input.requestedExpirationSeconds),
     [ANNOTATION_GRANTED_SECONDS]: String(input.grantedExpirationSeconds),
+    [ANNOTATION_REFRESHED_AT]: input.refreshedAt,
   };
   if (input.rotateToken !== undefined) annotations[ANNOTATION_ROTATED_FOR] = input.rotateToken;
   const metadata: ObjectMeta = {

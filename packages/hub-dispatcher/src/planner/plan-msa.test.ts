@@ -169,6 +169,35 @@ describe('planMsa', () => {
     check(planMsa({ now: NOW, ...input }));
   });
 
+  it('waits for the status write that follows a report instead of minting again (regression)', () => {
+    // Secret already carries the new token; the cached status still describes the old one,
+    // whose rotation is due. Planning from that pair would mint a second token.
+    const oldStatus = { ...healthyStatus, expirationTimestamp: '2026-01-10T01:00:00Z' };
+    const fresh = secret();
+    fresh.metadata.annotations = {
+      ...fresh.metadata.annotations,
+      'msa-queue.io/refreshed-at': '2026-01-09T23:59:58Z',
+    };
+    const plan = planMsa({ msa: msa({ status: oldStatus }), secret: fresh, clusterExists: true, now: NOW });
+    expect(plan.reconcile).toBeUndefined();
+    expect(plan.rotationAt).toBeUndefined();
+    expect(plan.recheckAt).toEqual(new Date('2026-01-10T00:00:28Z'));
+    // Once the status caught up, normal planning resumes.
+    const caughtUp = {
+      ...healthyStatus,
+      tokenSecretRef: { name: 'm1', lastRefreshTimestamp: '2026-01-09T23:59:58Z' },
+    };
+    expect(
+      planMsa({ msa: msa({ status: caughtUp }), secret: fresh, clusterExists: true, now: NOW }).rotationAt,
+    ).toBeDefined();
+    // A status write that never came is not waited for forever.
+    const later = new Date(NOW.getTime() + 60_000);
+    expect(
+      planMsa({ msa: msa({ status: oldStatus }), secret: fresh, clusterExists: true, now: later }).reconcile
+        ?.mintReason,
+    ).toBe(MintReason.RotationDue);
+  });
+
   it('keeps the jittered deadline stable across re-plans (re-adding the delayed job does not move it)', () => {
     const input = { msa: msa({ status: healthyStatus }), secret: secret(), clusterExists: true, now: NOW };
     expect(planMsa(input).rotationAt).toEqual(

@@ -13,6 +13,7 @@ import {
   type MintReason,
   type TokenSecret,
 } from '@msa/common';
+import { ANNOTATION_REFRESHED_AT, STATUS_LAG_GRACE_MS } from './hub-annotations.js';
 import { stableFraction } from './stable-fraction.js';
 
 /** Input of {@link planMsa}. */
@@ -43,6 +44,8 @@ export interface MsaPlan {
   expirationSeconds?: number;
   /** Delete the MSA at this time (spec.ttlSecondsAfterCreation). */
   deleteAt?: Date;
+  /** The hub's own status write is still in flight: plan again at this time if no event comes first. */
+  recheckAt?: Date;
 }
 
 const HUB_FAILURE_REASONS: readonly string[] = [ConditionReason.ClusterNotFound, ConditionReason.InvalidSpec];
@@ -75,6 +78,17 @@ export function planMsa(input: MsaPlanInput): MsaPlan {
 
   const validity = validityToExpirationSeconds(msa.spec?.rotation?.validity);
   if (validity.ok) plan.expirationSeconds = validity.seconds;
+
+  // The Secret of a report is written before the status: until the status catches up, the pair
+  // is inconsistent and any decision from it would be wrong (a second mint).
+  const refreshedAt = input.secret?.metadata.annotations?.[ANNOTATION_REFRESHED_AT];
+  if (refreshedAt !== undefined && refreshedAt !== msa.status?.tokenSecretRef?.lastRefreshTimestamp) {
+    const written = Date.parse(refreshedAt);
+    if (!Number.isNaN(written) && now.getTime() - written < STATUS_LAG_GRACE_MS) {
+      plan.recheckAt = new Date(written + STATUS_LAG_GRACE_MS);
+      return plan;
+    }
+  }
 
   const decision = decideMint({
     msa,
