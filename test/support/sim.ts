@@ -1,4 +1,5 @@
 import * as k8s from '@kubernetes/client-node';
+import { request as httpsRequest } from 'node:https';
 import {
   startCluster,
   type SimCluster,
@@ -95,4 +96,44 @@ export async function rejectionOf(promise: Promise<unknown>): Promise<unknown> {
     return err;
   }
   throw new Error('expected the call to fail, it succeeded');
+}
+
+/** Status code and parsed JSON body of one raw HTTPS request to a cluster (CA verified). */
+export async function rawRequest(
+  sim: SimHandle,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown } = {},
+): Promise<{ status: number; body: unknown }> {
+  const payload = opts.body === undefined ? undefined : JSON.stringify(opts.body);
+  return new Promise((resolve, reject) => {
+    const req = httpsRequest(
+      `${sim.cluster.url}${path}`,
+      {
+        method,
+        ca: sim.cluster.caPem,
+        headers: {
+          accept: 'application/json',
+          ...(opts.token !== undefined ? { authorization: `Bearer ${opts.token}` } : {}),
+          ...(payload !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+      },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          let body: unknown = text;
+          try {
+            body = JSON.parse(text);
+          } catch {
+            // Not JSON (e.g. /healthz): keep the text.
+          }
+          resolve({ status: res.statusCode ?? 0, body });
+        });
+      },
+    );
+    req.once('error', reject);
+    req.end(payload);
+  });
 }
