@@ -205,46 +205,48 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     log('CRDs installed and Established');
 
     const workerArgs: Record<string, string[]> = {};
-    for (const name of spokeNames) {
-      const out = await run(process.execPath, [
-        CLI.hub,
-        'register-cluster',
-        name,
-        ...hubKc,
-        '--hub-url',
-        hubUrl,
-        '--ca-file',
-        caFile,
-        '--output',
-        'json',
-      ]);
-      const reg = JSON.parse(out) as { token: string; hubUrl: string; hubCaPem: string | null };
-      const wdir = join(dir, 'workers', name);
-      mkdirSync(wdir, { recursive: true });
-      writeFileSync(join(wdir, 'credential'), reg.token, { mode: 0o600 });
-      writeFileSync(join(wdir, 'hub-ca.crt'), reg.hubCaPem ?? ca.certPem);
-      const spoke = spokes[name];
-      if (spoke === undefined) throw new Error(`no spoke ${name}`);
-      workerArgs[name] = [
-        '--cluster-name',
-        name,
-        '--kubeconfig',
-        spoke.kubeconfigPath,
-        '--redis-url',
-        redisUrl,
-        '--hub-url',
-        reg.hubUrl,
-        '--hub-ca-file',
-        join(wdir, 'hub-ca.crt'),
-        '--credential-file',
-        join(wdir, 'credential'),
-        '--concurrency',
-        String(options.workerConcurrency ?? 4),
-        '--heartbeat-interval-seconds',
-        String(options.heartbeatIntervalSeconds ?? 5),
-      ];
-      log(`registered ${name}`);
-    }
+    await Promise.all(
+      spokeNames.map(async (name) => {
+        const out = await run(process.execPath, [
+          CLI.hub,
+          'register-cluster',
+          name,
+          ...hubKc,
+          '--hub-url',
+          hubUrl,
+          '--ca-file',
+          caFile,
+          '--output',
+          'json',
+        ]);
+        const reg = JSON.parse(out) as { token: string; hubUrl: string; hubCaPem: string | null };
+        const wdir = join(dir, 'workers', name);
+        mkdirSync(wdir, { recursive: true });
+        writeFileSync(join(wdir, 'credential'), reg.token, { mode: 0o600 });
+        writeFileSync(join(wdir, 'hub-ca.crt'), reg.hubCaPem ?? ca.certPem);
+        const spoke = spokes[name];
+        if (spoke === undefined) throw new Error(`no spoke ${name}`);
+        workerArgs[name] = [
+          '--cluster-name',
+          name,
+          '--kubeconfig',
+          spoke.kubeconfigPath,
+          '--redis-url',
+          redisUrl,
+          '--hub-url',
+          reg.hubUrl,
+          '--hub-ca-file',
+          join(wdir, 'hub-ca.crt'),
+          '--credential-file',
+          join(wdir, 'credential'),
+          '--concurrency',
+          String(options.workerConcurrency ?? 4),
+          '--heartbeat-interval-seconds',
+          String(options.heartbeatIntervalSeconds ?? 5),
+        ];
+        log(`registered ${name}`);
+      }),
+    );
 
     const ops = { username: 'admin', password: randomBytes(12).toString('base64url') };
     const hubProcess = group.start(
@@ -277,19 +279,6 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       );
     });
     hubExited.catch(() => undefined);
-    // /readyz answers 200 once the CRDs are there and the informers have synced.
-    await Promise.race([
-      waitFor(
-        'the hub /readyz',
-        async () =>
-          (await httpsJson(hubUrl, ca.certPem, undefined, 'GET', '/readyz')).status === 200
-            ? true
-            : undefined,
-        60_000,
-      ),
-      hubExited,
-    ]);
-    log(`hub ready at ${hubUrl}`);
 
     const workers: Record<string, ManagedProcess> = {};
     const startWorker = async (name: string): Promise<ManagedProcess> => {
@@ -320,13 +309,30 @@ export async function startStack(options: StackOptions): Promise<Stack> {
               ? true
               : undefined;
           },
-          60_000,
+          90_000,
         ),
         exited,
+        hubExited,
       ]);
       return proc;
     };
-    await Promise.all(spokeNames.map((n) => startWorker(n)));
+    // Workers start alongside the hub (they retry their first heartbeat until it answers), which
+    // saves several seconds of process start-up.
+    await Promise.all([
+      // /readyz answers 200 once the CRDs are there and the informers have synced.
+      Promise.race([
+        waitFor(
+          'the hub /readyz',
+          async () =>
+            (await httpsJson(hubUrl, ca.certPem, undefined, 'GET', '/readyz')).status === 200
+              ? true
+              : undefined,
+          90_000,
+        ),
+        hubExited,
+      ]).then(() => log(`hub ready at ${hubUrl}`)),
+      ...spokeNames.map((n) => startWorker(n)),
+    ]);
     log(`workers heartbeating: ${spokeNames.join(', ')}`);
 
     return {

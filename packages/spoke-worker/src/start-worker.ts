@@ -202,15 +202,26 @@ export async function startWorker(
     void close().finally(() => options.onFatal?.(message));
   }
 
+  // A failed heartbeat is retried sooner (1 s, 2 s, 4 s ... up to the interval), so a worker
+  // that starts before the hub is seen as soon as the hub answers.
+  let heartbeatFailures = 0;
   const heartbeat = async (): Promise<void> => {
     try {
       await hub.heartbeat({ workerId, agentNamespace: config.agentNamespace, version: WORKER_VERSION });
-      logger.debug({}, 'heartbeat accepted');
+      if (heartbeatFailures > 0) logger.info({ after: heartbeatFailures }, 'heartbeat accepted again');
+      heartbeatFailures = 0;
     } catch (err) {
-      logger.warn({ err: err instanceof Error ? err.message : String(err) }, 'heartbeat failed');
+      heartbeatFailures += 1;
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err), failures: heartbeatFailures },
+        'heartbeat failed',
+      );
     } finally {
       if (!closed) {
-        heartbeatTimer = setTimeout(() => void heartbeat(), config.heartbeatIntervalSeconds * 1000);
+        const intervalMs = config.heartbeatIntervalSeconds * 1000;
+        const delay =
+          heartbeatFailures === 0 ? intervalMs : Math.min(intervalMs, 1000 * 2 ** (heartbeatFailures - 1));
+        heartbeatTimer = setTimeout(() => void heartbeat(), delay);
         heartbeatTimer.unref();
       }
     }
