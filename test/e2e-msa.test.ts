@@ -290,6 +290,48 @@ describe('managed service accounts end to end', () => {
   );
 
   it.concurrent(
+    'deleting the labelled SA on the spoke while the MSA is live gets a new SA and a new token',
+    async () => {
+      const c1 = spoke('cluster1');
+      await applyMsa('cluster1', 'e2e-sa-gone', '{rotation: {validity: 2h}}');
+      const first = await waitMinted('cluster1', 'e2e-sa-gone');
+      const saPath = `/api/v1/namespaces/${AGENT_NS}/serviceaccounts/e2e-sa-gone`;
+      const oldUid = ((await kubeRequest(c1, 'GET', saPath)).body as { metadata: { uid: string } }).metadata
+        .uid;
+      expect((await kubeRequest(c1, 'DELETE', saPath)).status).toBe(200);
+      const fresh = await waitFor(
+        'a new token for the recreated SA',
+        async () => {
+          const s = await getJson('/api/v1/namespaces/cluster1/secrets/e2e-sa-gone');
+          const token = Buffer.from(
+            (s.body as { data?: Record<string, string> }).data?.['token'] ?? '',
+            'base64',
+          ).toString();
+          return token !== '' && token !== first.token ? token : undefined;
+        },
+        30_000,
+      );
+      const sa = await kubeRequest(c1, 'GET', saPath);
+      expect(sa.status).toBe(200);
+      expect((sa.body as { metadata: { uid: string } }).metadata.uid).not.toBe(oldUid);
+      expect(await whoAmI(c1.server, c1.caPem, first.token)).toBe(401);
+      expect(await whoAmI(c1.server, c1.caPem, fresh)).toBe(expectedUser('e2e-sa-gone'));
+      // It was the worker's watch that asked for the re-check (ADR 0010): the hub cannot see the spoke.
+      expect(
+        (stack.workers['cluster1']?.lines ?? []).some(
+          (l) => l.includes('"msa":"e2e-sa-gone"') && l.includes('queued a re-check'),
+        ),
+      ).toBe(true);
+      // The requested lifetime was kept (2 h), not replaced by the default.
+      const claims = JSON.parse(Buffer.from(fresh.split('.')[1] ?? '', 'base64url').toString()) as {
+        exp: number;
+        iat: number;
+      };
+      expect(claims.exp - claims.iat).toBe(7200);
+    },
+  );
+
+  it.concurrent(
     'an unchanged healthy MSA causes no TokenRequest and no hub write for a minute',
     async (ctx) => {
       if (!sim('hub') || !sim('cluster1')) ctx.skip();
