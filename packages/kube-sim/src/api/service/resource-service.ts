@@ -12,6 +12,7 @@ import type { RequestContext } from '../request-context.js';
 import {
   ApiError,
   OBJECT_MODIFIED,
+  forbidden,
   StatusReason,
   alreadyExists,
   conflict,
@@ -59,6 +60,9 @@ export interface WriteResult {
 /** Finalizers the garbage collector acts on (metav1.FinalizerOrphanDependents / DeleteDependents). */
 export const FINALIZER_ORPHAN = 'orphan';
 export const FINALIZER_FOREGROUND = 'foregroundDeletion';
+
+/** Namespaces the NamespaceLifecycle admission plugin refuses to delete (plugin/pkg/admission/namespace/lifecycle). */
+const IMMORTAL_NAMESPACES = new Set(['default', 'kube-system', 'kube-public']);
 
 /**
  * The generic registry store of kube-apiserver (staging/src/k8s.io/apiserver/pkg/registry/generic/registry/store.go)
@@ -301,6 +305,9 @@ export class ResourceService {
     const { type, version } = rr;
     const target = { group: type.group, resource: type.plural, name };
     const old = this.getStored(type, namespace, name);
+    if (this.isNamespace(type) && IMMORTAL_NAMESPACES.has(name)) {
+      throw forbidden(target, 'this namespace may not be deleted');
+    }
     const pre = options.preconditions;
     if (pre?.uid && pre.uid !== old.metadata.uid) {
       throw conflict(
