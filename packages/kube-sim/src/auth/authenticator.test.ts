@@ -53,9 +53,10 @@ describe('createAuthenticator', () => {
     const { token } = await issuer.createToken(SA_REQ);
     lookup.remove('v1', 'ServiceAccount', 'default', 'x');
     expect(await auth.authenticate(token)).toBeUndefined();
+    // claims.go passes the getter's NotFound through.
     expect(await auth.review(token)).toEqual({
       authenticated: false,
-      error: '[invalid bearer token, service account token has been invalidated]',
+      error: '[invalid bearer token, serviceaccounts "x" not found]',
     });
     lookup.put({
       apiVersion: 'v1',
@@ -86,6 +87,9 @@ describe('createAuthenticator', () => {
     expect(await auth.authenticate(token)).toBeDefined();
     now += 61_000;
     expect(await auth.authenticate(token)).toBeUndefined();
+    expect((await auth.review(token)).error).toBe(
+      '[invalid bearer token, service account default/x has been deleted]',
+    );
   });
 
   it('invalidates a Secret-bound token when the Secret is deleted or replaced', async () => {
@@ -167,5 +171,22 @@ describe('createAuthenticator', () => {
       expect(status.error).toMatch(/^\[invalid bearer token/);
       if (bad.length > 3) expect(status.error).not.toContain(bad);
     }
+  });
+
+  it('checks a Node-bound token against the Node, but not the node info of a Pod-bound token', async () => {
+    const { auth, issuer, lookup } = setup();
+    lookup.put({ apiVersion: 'v1', kind: 'Node', metadata: { name: 'n1', uid: 'node-1' } });
+    const nodeBound = await issuer.createToken({
+      ...SA_REQ,
+      boundObjectRef: { kind: 'Node', name: 'n1', uid: 'node-1' },
+    });
+    expect((await auth.authenticate(nodeBound.token))?.extra).toMatchObject({
+      'authentication.kubernetes.io/node-name': ['n1'],
+      'authentication.kubernetes.io/node-uid': ['node-1'],
+    });
+    lookup.remove('v1', 'Node', undefined, 'n1');
+    expect((await auth.review(nodeBound.token)).error).toBe(
+      '[invalid bearer token, service account token has been invalidated]',
+    );
   });
 });

@@ -108,34 +108,40 @@ export function createAuthenticator(opts: AuthenticatorOptions): Authenticator {
   const now = opts.now ?? Date.now;
   const apiAudiences = opts.issuer.audiences;
 
-  /** Whether an object is missing or deleted long enough ago to invalidate tokens. */
-  function gone(object: { metadata: { uid: string } } | undefined): boolean {
-    if (object === undefined) return true;
+  /** Whether an object's deletion started before now - 60 s (claims.go invalidIfDeletedBefore). */
+  function deletedLongAgo(object: { metadata: { uid: string } }): boolean {
     const deletion = metadataOf(object)['deletionTimestamp'];
     return typeof deletion === 'string' && Date.parse(deletion) < now() - DELETION_GRACE_MS;
   }
 
+  /** Checks of pkg/serviceaccount/claims.go Validate, in its order and with its messages. */
   function checkReferences(claims: ServiceAccountClaims): string | undefined {
     const k8s = claims['kubernetes.io'];
     const ns = k8s.namespace;
-    const sa = opts.lookup.get('v1', 'ServiceAccount', ns, k8s.serviceaccount.name);
-    if (gone(sa)) return 'service account token has been invalidated';
-    if (sa !== undefined && sa.metadata.uid !== k8s.serviceaccount.uid) {
-      return `service account UID (${sa.metadata.uid}) does not match claim (${k8s.serviceaccount.uid})`;
+    const saRef = k8s.serviceaccount;
+    const sa = opts.lookup.get('v1', 'ServiceAccount', ns, saRef.name);
+    // The getter's NotFound error is passed through unchanged.
+    if (sa === undefined) return `serviceaccounts ${JSON.stringify(saRef.name)} not found`;
+    if (sa.metadata.uid !== saRef.uid) {
+      return `service account UID (${sa.metadata.uid}) does not match claim (${saRef.uid})`;
     }
-    const bound: Array<['pod' | 'secret' | 'node', string, string | undefined]> = [
-      ['pod', 'Pod', ns],
+    if (deletedLongAgo(sa)) return `service account ${ns}/${saRef.name} has been deleted`;
+    const bound: Array<['secret' | 'pod' | 'node', string, string | undefined]> = [
       ['secret', 'Secret', ns],
+      ['pod', 'Pod', ns],
       ['node', 'Node', undefined],
     ];
     for (const [key, kind, namespace] of bound) {
       const ref = k8s[key];
       if (ref === undefined) continue;
+      // A pod-bound token carries its pod's node only as information; the node is not checked.
+      if (key === 'node' && k8s.pod !== undefined) continue;
       const object = opts.lookup.get('v1', kind, namespace, ref.name);
-      if (gone(object)) return 'service account token has been invalidated';
-      if (object !== undefined && object.metadata.uid !== ref.uid) {
+      if (object === undefined) return 'service account token has been invalidated';
+      if (object.metadata.uid !== ref.uid) {
         return `${key} UID (${object.metadata.uid}) does not match service account ${key} ref claim (${ref.uid})`;
       }
+      if (deletedLongAgo(object)) return 'service account token has been invalidated';
     }
     return undefined;
   }

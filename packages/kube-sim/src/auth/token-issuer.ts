@@ -276,6 +276,14 @@ export class TokenIssuer {
     const claims = parseClaims(payload);
     if (claims === undefined) return { ok: false, reason: 'token lacks service account claims' };
     if (claims.iss !== this.issuer) return { ok: false, reason: 'token issuer is not trusted' };
+    // jwt.go checks the audience right after the signature, before the time window (claims.go).
+    if (!claims.aud.some((a) => wanted.includes(a))) {
+      // pkg/serviceaccount/jwt.go: "token audiences %q is invalid for the target audiences %q".
+      return {
+        ok: false,
+        reason: `token audiences ${goQuoteList(claims.aud)} is invalid for the target audiences ${goQuoteList(wanted)}`,
+      };
+    }
     const nowSeconds = this.now() / 1000;
     // Messages from pkg/serviceaccount/claims.go (Validate).
     if (nowSeconds >= claims.exp + this.leewaySeconds) {
@@ -286,13 +294,6 @@ export class TokenIssuer {
     }
     if (nowSeconds + this.leewaySeconds < claims.iat) {
       return { ok: false, reason: 'service account token is issued in the future' };
-    }
-    if (!claims.aud.some((a) => wanted.includes(a))) {
-      // pkg/serviceaccount/jwt.go: "token audiences %q is invalid for the target audiences %q".
-      return {
-        ok: false,
-        reason: `token audiences ${goQuoteList(claims.aud)} is invalid for the target audiences ${goQuoteList(wanted)}`,
-      };
     }
     return { ok: true, claims };
   }
