@@ -48,8 +48,13 @@ describe('kube-sim token lifetimes and signing keys', () => {
   });
 
   it('a configured maximum shortens longer requests instead of refusing them (storage/token.go maxExpirationSeconds)', async () => {
-    const token = ok(await capped.kubectl(['create', 'token', 'x', '--duration=2h'])).trim();
-    expect(lifetime(token)).toBe(1800);
+    const result = await capped.kubectl(['create', 'token', 'x', '--duration=2h']);
+    expect(result.exitCode).toBe(0);
+    // token.go adds a Warning header, which kubectl prints on stderr.
+    expect(result.stderr.trim()).toBe(
+      'Warning: requested expiration of 7200 seconds shortened to 1800 seconds',
+    );
+    expect(lifetime(result.stdout.trim())).toBe(1800);
     // The TokenRequest answer reports the shortened lifetime and the matching expiry.
     const core = capped.kubeConfig().makeApiClient(k8s.CoreV1Api);
     const answer = await core.createNamespacedServiceAccountToken({

@@ -166,6 +166,37 @@ describe('kube-sim service account tokens', () => {
     expectUnauthorized(await whoami(token));
   });
 
+  it('checks the bound object when minting, with the errors of storage/token.go', async () => {
+    const core = sim.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    const request = (boundObjectRef: k8s.V1BoundObjectReference): Promise<unknown> =>
+      core.createNamespacedServiceAccountToken({
+        name: 'x',
+        namespace: 'default',
+        body: { spec: { audiences: [], boundObjectRef } },
+      });
+    const missing = await rejectionOf(request({ kind: 'Secret', apiVersion: 'v1', name: 'nope' }));
+    expect(statusOf(missing)).toBe(404);
+    expect(statusBodyOf(missing)).toMatchObject({ reason: 'NotFound', message: 'secrets "nope" not found' });
+    ok(await sim.kubectl(['create', 'secret', 'generic', 'uid-check']));
+    const stale = await rejectionOf(
+      request({ kind: 'Secret', apiVersion: 'v1', name: 'uid-check', uid: 'not-the-uid' }),
+    );
+    expect(statusOf(stale)).toBe(409);
+    expect(statusBodyOf(stale)).toMatchObject({
+      reason: 'Conflict',
+      message:
+        'Operation cannot be fulfilled on Secret "uid-check": the UID in the bound object reference (not-the-uid) does not match the UID in record. The object might have been deleted and then recreated',
+    });
+    const unsupported = await rejectionOf(
+      request({ kind: 'ConfigMap', apiVersion: 'v1', name: 'kube-root-ca.crt' }),
+    );
+    expect(statusOf(unsupported)).toBe(400);
+    expect(statusBodyOf(unsupported)).toMatchObject({
+      reason: 'BadRequest',
+      message: 'cannot bind token to object of type /v1, Kind=ConfigMap',
+    });
+  });
+
   it('deleting and recreating the ServiceAccount invalidates its old tokens (uid claim check)', async () => {
     ok(await sim.kubectl(['create', 'serviceaccount', 'recreated']));
     const before = await createToken('recreated');

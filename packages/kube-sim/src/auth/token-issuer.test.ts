@@ -75,7 +75,7 @@ describe('TokenIssuer.createToken', () => {
     const issuer = new TokenIssuer({ issuer: ISSUER, audiences: [ISSUER], minSeconds: 600 });
     await expect(
       issuer.createToken({ ...SA, boundObjectRef: { kind: 'ConfigMap', name: 'c', uid: 'u' } }),
-    ).rejects.toThrow('cannot bind token for serviceaccount "builder" to object of kind "ConfigMap"');
+    ).rejects.toThrow('cannot bind token to object of type /v1, Kind=ConfigMap');
   });
 });
 

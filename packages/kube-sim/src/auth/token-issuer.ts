@@ -238,9 +238,10 @@ export class TokenIssuer {
     if (bound !== undefined) {
       const kindKey = boundKindClaimKey(bound.kind);
       if (kindKey === undefined) {
-        throw new Error(
-          `cannot bind token for serviceaccount "${req.serviceAccountName}" to object of kind "${bound.kind}"`,
-        );
+        // storage/token.go: errors.NewBadRequest("cannot bind token to object of type " + gvk.String()).
+        const apiVersion = bound.apiVersion ?? 'v1';
+        const gv = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+        throw new Error(`cannot bind token to object of type ${gv}, Kind=${bound.kind}`);
       }
       claims['kubernetes.io'][kindKey] = { name: bound.name, uid: bound.uid };
     }

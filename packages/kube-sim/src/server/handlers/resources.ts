@@ -112,7 +112,9 @@ export async function handleResource(
     if (verb !== 'create' || !ns)
       throw methodNotSupported({ group: type.group, resource: `${type.plural}/token` }, verb);
     const body = decodeObject(await readRawBody(req), req.headers['content-type']);
-    sendJson(res, 201, await createTokenRequest(ctx, rr, ns, name, body));
+    const tokenWarnings: string[] = [];
+    const tokenRequest = await createTokenRequest(ctx, rr, ns, name, body, tokenWarnings);
+    sendJson(res, 201, tokenRequest, 'application/json', tokenWarnings);
     return;
   }
   const subresource = info.subresource === 'status' ? 'status' : '';

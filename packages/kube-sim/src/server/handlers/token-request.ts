@@ -23,6 +23,7 @@ export async function createTokenRequest(
   namespace: string,
   name: string,
   body: KubeObject,
+  warnings: string[] = [],
 ): Promise<JsonObject> {
   const account = ctx.service.getStored(sa.type, namespace, name);
   if (body.kind !== undefined && body.kind !== 'TokenRequest') {
@@ -42,13 +43,10 @@ export async function createTokenRequest(
     const target = BINDABLE[kind];
     const refName = typeof ref.name === 'string' ? ref.name : '';
     if (!target) {
-      throw invalid('authentication.k8s.io', 'TokenRequest', name, [
-        {
-          reason: 'FieldValueNotSupported',
-          field: 'spec.boundObjectRef.kind',
-          message: `Unsupported value: "${kind}": supported values: "Pod", "Secret", "Node"`,
-        },
-      ]);
+      // token.go: errors.NewBadRequest("cannot bind token to object of type " + gvk.String()).
+      const apiVersion = typeof ref.apiVersion === 'string' ? ref.apiVersion : '';
+      const gv = apiVersion.includes('/') ? apiVersion : `/${apiVersion}`;
+      throw badRequest(`cannot bind token to object of type ${gv}, Kind=${kind}`);
     }
     const obj = ctx.store.get(
       `${target.group}/${target.plural}`,
@@ -61,7 +59,7 @@ export async function createTokenRequest(
       throw new ApiError(
         409,
         StatusReason.Conflict,
-        `Operation cannot be fulfilled on ${target.plural} "${refName}": the UID in the bound object reference (${uid}) does not match the UID in record. The object might have been deleted and then recreated`,
+        `Operation cannot be fulfilled on ${kind} "${refName}": the UID in the bound object reference (${uid}) does not match the UID in record. The object might have been deleted and then recreated`,
       );
     }
     bound = {
@@ -70,6 +68,17 @@ export async function createTokenRequest(
       name: refName,
       uid,
     };
+  }
+  const requestedSeconds = expirationSeconds ?? 3600;
+  if (
+    ctx.issuer.maxSeconds !== undefined &&
+    requestedSeconds >= ctx.issuer.minSeconds &&
+    requestedSeconds > ctx.issuer.maxSeconds
+  ) {
+    // token.go warns when --service-account-max-token-expiration shortens a request.
+    warnings.push(
+      `requested expiration of ${requestedSeconds} seconds shortened to ${ctx.issuer.maxSeconds} seconds`,
+    );
   }
   try {
     const created = await ctx.issuer.createToken({
