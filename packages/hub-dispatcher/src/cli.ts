@@ -1,6 +1,5 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
-import { createLogger } from '@msa/common';
 import {
   kubeconfigFrom,
   loadHubConfig,
@@ -8,11 +7,11 @@ import {
   readProcessInputs,
   type ParsedArgs,
 } from './config/hub-config.js';
-import { installCrds } from './k8s/crds.js';
-import { createKubeConfig } from './k8s/kube-config.js';
-import { KubeRest } from './k8s/kube-rest.js';
-import { registerCluster, formatRegistration, type RegistrationOutput } from './k8s/register-cluster.js';
-import { startHub } from './main.js';
+import type { KubeRest } from './k8s/kube-rest.js';
+import type { RegistrationOutput } from './k8s/register-cluster.js';
+
+// Commands import what they need lazily: loading BullMQ, fastify and client-node takes seconds,
+// and `--help` or a config error should answer at once.
 
 const HELP = `msa-hub — hub dispatcher of managed service accounts over queues
 
@@ -47,16 +46,19 @@ async function serve(parsed: ParsedArgs): Promise<void> {
     fail(`invalid configuration:\n  - ${loaded.problems.join('\n  - ')}`, 2);
   }
   const config = loaded.config;
+  const [{ createLogger }, { startHub }] = await Promise.all([import('@msa/common'), import('./main.js')]);
   const logger = createLogger({ name: 'msa-hub', level: config.logLevel });
   let stopping = false;
+  const ref: { hub?: { close(): Promise<void> } } = {};
   const hub = await startHub(config, {
     logger,
     onFatal: () => {
       if (stopping) return;
       stopping = true;
-      void hub.close().finally(() => process.exit(1));
+      void (ref.hub?.close() ?? Promise.resolve()).finally(() => process.exit(1));
     },
   }).catch((err: unknown) => fail(err instanceof Error ? err.message : String(err)));
+  ref.hub = hub;
   const shutdown = (signal: string): void => {
     if (stopping) return;
     stopping = true;
@@ -69,8 +71,12 @@ async function serve(parsed: ParsedArgs): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
 }
 
-function restFor(parsed: ParsedArgs): KubeRest {
-  return new KubeRest(createKubeConfig({ kubeconfigPath: kubeconfigFrom(readProcessInputs(), parsed) }));
+async function restFor(parsed: ParsedArgs): Promise<KubeRest> {
+  const [{ KubeRest: Rest }, { createKubeConfig }] = await Promise.all([
+    import('./k8s/kube-rest.js'),
+    import('./k8s/kube-config.js'),
+  ]);
+  return new Rest(createKubeConfig({ kubeconfigPath: kubeconfigFrom(readProcessInputs(), parsed) }));
 }
 
 async function main(): Promise<void> {
@@ -86,7 +92,8 @@ async function main(): Promise<void> {
       await serve(parsed);
       return;
     case 'install-crds': {
-      const results = await installCrds(restFor(parsed));
+      const { installCrds } = await import('./k8s/crds.js');
+      const results = await installCrds(await restFor(parsed));
       for (const r of results) process.stdout.write(`${r.name} ${r.action}, Established\n`);
       return;
     }
@@ -112,7 +119,8 @@ async function main(): Promise<void> {
       }
       const port = parsed.flags.get('listen-port') ?? inputs.env.MSA_HUB_LISTEN_PORT ?? '8443';
       const hubUrl = parsed.flags.get('hub-url') ?? inputs.env.MSA_HUB_URL ?? `https://127.0.0.1:${port}`;
-      const registration = await registerCluster(restFor(parsed), {
+      const { registerCluster, formatRegistration } = await import('./k8s/register-cluster.js');
+      const registration = await registerCluster(await restFor(parsed), {
         cluster: name,
         hubUrl,
         hubCaPem: caPem,

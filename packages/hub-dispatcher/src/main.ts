@@ -93,7 +93,9 @@ async function connectRedis(url: string, logger: Logger, onFatal: (err: Error) =
     await withTimeout(redis.connect(), 15_000);
   } catch (err) {
     redis.disconnect();
+    // ioredis rejects connect() with "Connection is closed"; the reason came as an 'error' event.
     if (isRedisCredentialError(err)) throw new Error(redisCredentialMessage(err));
+    if (isRedisCredentialError(lastError)) throw new Error(redisCredentialMessage(lastError));
     throw new Error(`cannot connect to Redis at the configured URL: ${(err as Error).message}`);
   }
   if (redis.status !== 'ready') {
@@ -126,8 +128,10 @@ export async function startHub(config: HubConfig, options: StartHubOptions = {})
   };
 
   let fatalCalled = false;
+  let started = false;
   const onFatal = (err: Error): void => {
-    if (fatalCalled) return;
+    // During start-up the failing step rejects startHub itself with the same message.
+    if (fatalCalled || !started) return;
     fatalCalled = true;
     const message = isRedisCredentialError(err) ? redisCredentialMessage(err) : err.message;
     logger.fatal({}, message);
@@ -328,6 +332,7 @@ export async function startHub(config: HubConfig, options: StartHubOptions = {})
       for (const t of timers) clearInterval(t);
     });
 
+    started = true;
     let closing: Promise<void> | undefined;
     return {
       url,
