@@ -595,4 +595,104 @@ describe('hub API against kube-sim and Redis', () => {
     });
     expect(after.json<{ items: Dead[] }>().items.some((d) => d.id === dead.id)).toBe(false);
   });
+  it('keeps watching through dropped watches, watch errors and expired resourceVersions', async () => {
+    const { name: cluster } = await newCluster('informer');
+    const restartsBefore = (await hub.metrics.informerRestarts.get()).values
+      .filter((v) => v.labels.informer === 'managedserviceaccounts')
+      .reduce((a, v) => a + v.value, 0);
+    sim.faults.failNext(2, 503, {
+      verb: 'watch',
+      pathPrefix: `/apis/${GROUP}/v1beta1/managedserviceaccounts`,
+    });
+    sim.dropWatches();
+    await createMsa(cluster, 'after-drop');
+    await waitFor('job after dropped watch', async () =>
+      (await queueOf(cluster).getJobs(['waiting'])).find(
+        (j) => (j.data as { name?: string }).name === 'after-drop',
+      ),
+    );
+    const restartsAfter = (await hub.metrics.informerRestarts.get()).values
+      .filter((v) => v.labels.informer === 'managedserviceaccounts')
+      .reduce((a, v) => a + v.value, 0);
+    expect(restartsAfter).toBeGreaterThan(restartsBefore);
+    sim.faults.clear();
+
+    // Every old resourceVersion becomes too old: the informer relists and carries on.
+    sim.compact();
+    sim.dropWatches();
+    await createMsa(cluster, 'after-compact');
+    await waitFor('job after 410', async () =>
+      (await queueOf(cluster).getJobs(['waiting'])).find(
+        (j) => (j.data as { name?: string }).name === 'after-compact',
+      ),
+    );
+  });
+
+  it('flips WorkerAvailable to False when heartbeats stop and back to True when they return, writing only on flips', async () => {
+    const validated = validateConfig(HubConfigSchema, {
+      kubeconfig: join(dir, 'hub.kubeconfig'),
+      redisUrl,
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      tlsCertFile: join(dir, 'tls.crt'),
+      tlsKeyFile: join(dir, 'tls.key'),
+      heartbeatTimeoutSeconds: 1,
+      logLevel: 'silent',
+    });
+    if (!validated.ok) throw new Error(validated.problems.join('\n'));
+    const second = await startHub(validated.value, {
+      logger: createLogger({ name: 'hub-test-2', level: 'silent' }),
+      planDelayMs: 20,
+      healthCheckMs: 100,
+    });
+    try {
+      const { name: cluster, token } = await newCluster('health');
+      const msa = await createMsa(cluster, 'm1');
+      const jwt = fakeJwt('system:serviceaccount:open-cluster-management-agent-addon:m1');
+      const report = await second.app.inject({
+        method: 'POST',
+        url: `/v1/clusters/${cluster}/tokens`,
+        headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+        payload: JSON.stringify(tokenReport(msa, jwt, 86400)),
+      });
+      expect(report.statusCode).toBe(200);
+      const heartbeat = (): Promise<{ statusCode: number }> =>
+        second.app.inject({
+          method: 'POST',
+          url: `/v1/clusters/${cluster}/heartbeat`,
+          headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+          payload: JSON.stringify({
+            workerId: 'w1',
+            agentNamespace: 'open-cluster-management-agent-addon',
+            version: '1',
+          }),
+        });
+      expect((await heartbeat()).statusCode).toBe(200);
+      const workerCondition = async (): Promise<
+        { status: string; reason: string; message: string } | undefined
+      > =>
+        (await rest.get<ManagedServiceAccount>(msaPath(cluster, 'm1'))).status?.conditions?.find(
+          (c) => c.type === 'WorkerAvailable',
+        );
+      expect(await workerCondition()).toMatchObject({ status: 'True' });
+      const missed = await waitFor('WorkerHeartbeatMissed', async () => {
+        const c = await workerCondition();
+        return c?.status === 'False' ? c : undefined;
+      });
+      expect(missed.reason).toBe('WorkerHeartbeatMissed');
+      expect(missed.message).toMatch(/since \d{4}-\d{2}-\d{2}T/);
+      // Still silent: further checks write nothing.
+      const before = writesIn(cluster);
+      await new Promise((r) => setTimeout(r, 400));
+      expect(writesIn(cluster)).toBe(before);
+      expect((await heartbeat()).statusCode).toBe(200);
+      const back = await waitFor('WorkerHeartbeatReceived', async () => {
+        const c = await workerCondition();
+        return c?.status === 'True' ? c : undefined;
+      });
+      expect(back.reason).toBe('WorkerHeartbeatReceived');
+    } finally {
+      await second.close();
+    }
+  });
 });
