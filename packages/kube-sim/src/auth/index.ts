@@ -48,6 +48,7 @@ export {
   createRbacAuthorizer,
   forbiddenMessage,
   forbiddenStatus,
+  reviewAccess,
   ruleAllows,
   type AuthorizationDecision,
   type PolicyRule,
@@ -56,4 +57,5 @@ export {
   type RbacRoleObject,
   type RbacSubject,
   type RequestAttributes,
+  type SubjectAccessReviewStatus,
 } from './rbac.js';

@@ -4,6 +4,7 @@ import {
   createRbacAuthorizer,
   forbiddenMessage,
   forbiddenStatus,
+  reviewAccess,
   ruleAllows,
   type RequestAttributes,
 } from './rbac.js';
@@ -306,5 +307,53 @@ describe('forbiddenMessage', () => {
       reason: 'Forbidden',
       details: { name: 's1', kind: 'secrets' },
     });
+  });
+});
+
+describe('reviewAccess (SelfSubjectAccessReview, kubectl auth can-i)', () => {
+  const lookup = new MapLookup();
+  lookup.put({
+    apiVersion: RBAC,
+    kind: 'Role',
+    metadata: { name: 'r', namespace: 'team' },
+    rules: [{ verbs: ['list'], apiGroups: [''], resources: ['secrets'] }],
+  });
+  lookup.put({
+    apiVersion: RBAC,
+    kind: 'RoleBinding',
+    metadata: { name: 'rb', namespace: 'team' },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'r' },
+    subjects: [{ kind: 'ServiceAccount', name: 'builder' }],
+  });
+  const authz = createRbacAuthorizer(lookup);
+
+  it('answers resource questions with the RBAC decision and reason', () => {
+    expect(
+      reviewAccess(authz, sa, {
+        resourceAttributes: { namespace: 'team', verb: 'list', resource: 'secrets' },
+      }),
+    ).toEqual({
+      allowed: true,
+      reason: 'RBAC: allowed by RoleBinding "rb/team" of Role "r" to ServiceAccount "builder/team"',
+    });
+    expect(
+      reviewAccess(authz, sa, {
+        resourceAttributes: { namespace: 'team', verb: 'delete', resource: 'secrets' },
+      }),
+    ).toEqual({
+      allowed: false,
+    });
+  });
+
+  it('answers non-resource questions and allows everything without RBAC', () => {
+    expect(
+      reviewAccess(authz, sa, { nonResourceAttributes: { path: '/version', verb: 'get' } }).allowed,
+    ).toBe(true);
+    expect(
+      reviewAccess(authz, sa, { nonResourceAttributes: { path: '/metrics', verb: 'get' } }).allowed,
+    ).toBe(false);
+    expect(
+      reviewAccess(undefined, sa, { resourceAttributes: { verb: 'delete', resource: 'nodes' } }),
+    ).toEqual({ allowed: true });
   });
 });

@@ -419,3 +419,58 @@ export function forbiddenStatus(attrs: RequestAttributes, reason = ''): Record<s
     code: 403,
   };
 }
+
+/** `status` of a SelfSubjectAccessReview / SubjectAccessReview (`authorization.k8s.io/v1`). */
+export interface SubjectAccessReviewStatus {
+  allowed: boolean;
+  reason?: string;
+}
+
+/**
+ * Answers the `spec` of a SelfSubjectAccessReview for `user` (what `kubectl auth can-i` sends):
+ * `resourceAttributes` {namespace, verb, group, resource, subresource, name} or
+ * `nonResourceAttributes` {path, verb}. Without an authorizer (RBAC not enforced) everything is
+ * allowed, as with kube-apiserver's AlwaysAllow mode; `system:masters` is always allowed.
+ */
+export function reviewAccess(
+  authorizer: RbacAuthorizer | undefined,
+  user: UserInfo,
+  spec: unknown,
+): SubjectAccessReviewStatus {
+  const s = asRecord(spec) ?? {};
+  const resource = asRecord(s['resourceAttributes']);
+  const nonResource = asRecord(s['nonResourceAttributes']);
+  const text = (record: Record<string, unknown> | undefined, key: string): string => {
+    const value = record?.[key];
+    return typeof value === 'string' ? value : '';
+  };
+  const attrs: RequestAttributes =
+    resource !== undefined
+      ? {
+          user,
+          verb: text(resource, 'verb'),
+          apiGroup: text(resource, 'group'),
+          resource: text(resource, 'resource'),
+          subresource: text(resource, 'subresource'),
+          namespace: text(resource, 'namespace'),
+          name: text(resource, 'name'),
+          resourceRequest: true,
+          path: '',
+        }
+      : {
+          user,
+          verb: text(nonResource, 'verb'),
+          apiGroup: '',
+          resource: '',
+          subresource: '',
+          namespace: '',
+          name: '',
+          resourceRequest: false,
+          path: text(nonResource, 'path'),
+        };
+  if (authorizer === undefined) return { allowed: true };
+  const decision = authorizer.authorize(attrs);
+  return decision.reason === ''
+    ? { allowed: decision.allowed }
+    : { allowed: decision.allowed, reason: decision.reason };
+}
