@@ -165,6 +165,19 @@ describe('kubectl apply of the MSA CRD and sample (apiextensions-apiserver defau
     );
   });
 
+  it('auth can-i asks SelfSubjectAccessReview; --as impersonates (filters/impersonation.go)', async () => {
+    expect((await ok(['auth', 'can-i', 'create', 'secrets'])).trim()).toBe('yes');
+    const who = await ok(['auth', 'whoami', '--as', 'system:serviceaccount:cluster1:robot', '-o', 'json']);
+    expect(JSON.parse(who)).toMatchObject({
+      status: {
+        userInfo: {
+          username: 'system:serviceaccount:cluster1:robot',
+          groups: ['system:serviceaccounts', 'system:serviceaccounts:cluster1', 'system:authenticated'],
+        },
+      },
+    });
+  });
+
   it('explain reads the published OpenAPI v3 schema of the CRD', async () => {
     const out = await ok(['explain', 'msa.spec.rotation.validity']);
     expect(out).toContain('Requested token lifetime');

@@ -3,7 +3,7 @@ import { OBJECT_META, objectMetaSchema } from '../schema/object-meta.js';
 import type { ResourceType, ResourceVersion } from './resource-type.js';
 import { resourceKey } from './resource-type.js';
 import { coreResources } from './builtins/core.js';
-import { otherResources } from './builtins/others.js';
+import { authorizationResources, otherResources } from './builtins/others.js';
 
 /** A resource resolved from a request path: the type and the version asked for. */
 export interface ResolvedResource {
@@ -22,6 +22,7 @@ const GROUP_ORDER = [
   '',
   'apiextensions.k8s.io',
   'authentication.k8s.io',
+  'authorization.k8s.io',
   'coordination.k8s.io',
   'events.k8s.io',
   'rbac.authorization.k8s.io',
@@ -33,7 +34,7 @@ export class ResourceRegistry {
   private readonly components = new Map<string, JsonSchema>([[OBJECT_META, objectMetaSchema]]);
 
   constructor() {
-    for (const t of [...coreResources(), ...otherResources()]) this.register(t);
+    for (const t of [...coreResources(), ...otherResources(), ...authorizationResources()]) this.register(t);
   }
 
   /** Add or replace a resource. */

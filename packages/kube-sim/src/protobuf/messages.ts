@@ -83,6 +83,23 @@ const subject: MessageSpec = { 1: s('kind'), 2: s('apiGroup'), 3: s('name'), 4: 
 const roleRef: MessageSpec = { 1: s('apiGroup'), 2: s('kind'), 3: s('name') };
 const userInfo: MessageSpec = { 1: s('username'), 2: s('uid'), 3: strs('groups') };
 
+const resourceAttributes: MessageSpec = {
+  1: s('namespace'),
+  2: s('verb'),
+  3: s('group'),
+  4: s('version'),
+  5: s('resource'),
+  6: s('subresource'),
+  7: s('name'),
+};
+const accessReviewSpec: MessageSpec = {
+  1: m('resourceAttributes', resourceAttributes),
+  2: m('nonResourceAttributes', { 1: s('path'), 2: s('verb') }),
+  3: s('user'),
+  4: strs('groups'),
+  6: s('uid'),
+};
+
 /** Protobuf layouts of the kinds kubectl's typed clients send (kind → message). */
 export const MESSAGES: Record<string, MessageSpec> = {
   Namespace: {
@@ -143,6 +160,8 @@ export const MESSAGES: Record<string, MessageSpec> = {
       7: s('preferredHolder'),
     }),
   },
+  SelfSubjectAccessReview: { 1: m('metadata', objectMeta), 2: m('spec', accessReviewSpec) },
+  SubjectAccessReview: { 1: m('metadata', objectMeta), 2: m('spec', accessReviewSpec) },
   DeleteOptions: {
     1: i('gracePeriodSeconds', true),
     2: m('preconditions', { 1: s('uid'), 2: s('resourceVersion') }),

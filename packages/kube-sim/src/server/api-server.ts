@@ -15,6 +15,7 @@ import {
 } from '../discovery/discovery.js';
 import { documentHash, openApiDocument, openApiIndex } from '../discovery/openapi.js';
 import { ADMIN_PREFIX, handleAdmin } from './handlers/admin.js';
+import { applyImpersonation } from './impersonation.js';
 import { handleResource } from './handlers/resources.js';
 import { sendError, sendJson } from './http-io.js';
 import type { RequestInfo } from './request-info.js';
@@ -94,6 +95,7 @@ async function handle(ctx: ServerContext, req: IncomingMessage, res: ServerRespo
   } else {
     throw unauthorized();
   }
+  user = applyImpersonation(req, user, ctx.authorizer);
   const decision = ctx.faults.decide({ method, path, verb: info.verb });
   if (decision.delayMs > 0) await sleep(decision.delayMs);
   if (decision.error) throw decision.error;

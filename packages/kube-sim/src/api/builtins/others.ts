@@ -235,6 +235,51 @@ export function otherResources(): ResourceType[] {
   ];
 }
 
+const resourceAttributes = obj({
+  namespace: str(),
+  verb: str(),
+  group: str(),
+  version: str(),
+  resource: str(),
+  subresource: str(),
+  name: str(),
+  fieldSelector: anyJson(),
+  labelSelector: anyJson(),
+});
+const nonResourceAttributes = obj({ path: str(), verb: str() });
+const accessStatus = obj({ allowed: bool(), denied: bool(), reason: str(), evaluationError: str() });
+
+/** authorization.k8s.io/v1 access reviews (kubectl auth can-i). */
+export function authorizationResources(): ResourceType[] {
+  const review = (plural: string, kind: string, spec: Record<string, JsonSchema>): ResourceType =>
+    defineBuiltin({
+      group: 'authorization.k8s.io',
+      version: 'v1',
+      plural,
+      singular: plural.slice(0, -1),
+      kind,
+      namespaced: false,
+      verbs: ['create'],
+      virtual: true,
+      component: `io.k8s.api.authorization.v1.${kind}`,
+      schema: obj(envelope({ spec: obj(spec), status: accessStatus })),
+    });
+  return [
+    review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', {
+      resourceAttributes,
+      nonResourceAttributes,
+    }),
+    review('subjectaccessreviews', 'SubjectAccessReview', {
+      resourceAttributes,
+      nonResourceAttributes,
+      user: str(),
+      groups: list(str()),
+      uid: str(),
+      extra: { type: 'object', additionalProperties: list(str()) },
+    }),
+  ];
+}
+
 /** Schema of authentication.k8s.io/v1 TokenRequest (the serviceaccounts/token subresource body). */
 export const tokenRequestSchema: JsonSchema = obj(
   envelope({

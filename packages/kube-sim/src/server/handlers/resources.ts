@@ -21,6 +21,7 @@ import type { RequestInfo } from '../request-info.js';
 import type { ServerContext } from '../server-context.js';
 import { decodeObject } from './body.js';
 import { parseDryRun, parseFieldValidation, parseIncludeObject, parseListOptions } from './query-options.js';
+import { handleReview } from './reviews.js';
 import { createTokenRequest } from './token-request.js';
 import { serveWatch, validateWatchList } from './watch.js';
 
@@ -240,49 +241,4 @@ export async function handleResource(
     default:
       throw new ApiError(405, StatusReason.MethodNotAllowed, `${verb} is not supported`);
   }
-}
-
-async function handleReview(
-  ctx: ServerContext,
-  req: IncomingMessage,
-  res: ServerResponse,
-  info: RequestInfo,
-  user: UserInfo,
-): Promise<void> {
-  const body = decodeObject(await readRawBody(req), req.headers['content-type']);
-  const base = {
-    apiVersion: 'authentication.k8s.io/v1',
-    metadata: { creationTimestamp: null, ...(body.metadata ?? {}) },
-  };
-  if (info.resource === 'tokenreviews') {
-    const spec = isJsonObject(body.spec) ? body.spec : {};
-    const token = typeof spec.token === 'string' ? spec.token : '';
-    if (!token) {
-      throw new ApiError(
-        422,
-        StatusReason.Invalid,
-        'TokenReview.authentication.k8s.io "" is invalid: spec.token: Required value',
-        {
-          group: 'authentication.k8s.io',
-          kind: 'TokenReview',
-          causes: [{ reason: 'FieldValueRequired', field: 'spec.token', message: 'Required value' }],
-        },
-      );
-    }
-    const audiences = Array.isArray(spec.audiences)
-      ? spec.audiences.filter((a): a is string => typeof a === 'string')
-      : undefined;
-    const status = await ctx.authenticator.review(token, audiences);
-    sendJson(res, 201, {
-      kind: 'TokenReview',
-      ...base,
-      spec: { token, ...(audiences ? { audiences } : {}) },
-      status: status as unknown as JsonObject,
-    });
-    return;
-  }
-  const userInfo: JsonObject = { username: user.username, groups: [...user.groups] };
-  if (user.uid) userInfo.uid = user.uid;
-  if (user.extra) userInfo.extra = user.extra;
-  sendJson(res, 201, { kind: 'SelfSubjectReview', ...base, status: { userInfo } });
 }
