@@ -113,8 +113,17 @@ export async function startWorker(
   const queueName = queueNameForCluster(cluster);
   const keyPattern = `${QUEUE_PREFIX}:${queueName}:*`;
   // Workers need maxRetriesPerRequest: null (BullMQ requirement for blocking commands).
+  // Until the worker is built, connection errors surface through the pre-flight below.
+  let running = false;
+  let preflightError: Error | undefined;
   const connection = new Redis(config.redisUrl, { maxRetriesPerRequest: null, lazyConnect: true });
   connection.on('error', (err: Error) => {
+    if (!running) {
+      // ioredis rejects connect() with "Connection is closed" after an AUTH failure; the real
+      // reason (WRONGPASS) only comes through this event.
+      preflightError ??= err;
+      return;
+    }
     if (isRedisCredentialError(err)) stopFatal(describeRedisCredentialError(err, keyPattern));
     else logger.warn({ err: err.message }, 'redis connection error');
   });
@@ -123,12 +132,20 @@ export async function startWorker(
     // Touch a key of our own queue: a wrong password or a missing ACL shows up here, once,
     // with a clear message, instead of as BullMQ's retry storm.
     await connection.exists(`${QUEUE_PREFIX}:${queueName}:meta`);
-  } catch (err) {
+  } catch (caught) {
+    // The 'error' event carrying the reason can come just after the rejection.
+    if (preflightError === undefined) await new Promise((resolve) => setTimeout(resolve, 200));
     connection.disconnect();
+    const err = isRedisCredentialError(caught) ? caught : (preflightError ?? caught);
     if (isRedisCredentialError(err))
       throw new WorkerStartError(describeRedisCredentialError(err, keyPattern));
     throw new WorkerStartError(`cannot use Redis: ${err instanceof Error ? err.message : String(err)}`);
   }
+
+  let closed = false;
+  let fatal = false;
+  let heartbeatTimer: NodeJS.Timeout | undefined;
+  const handles: { watch?: WatchHandle } = {};
 
   const queue = new Queue(queueName, { connection, prefix: QUEUE_PREFIX });
   queue.on('error', (err: Error) => {
@@ -178,10 +195,7 @@ export async function startWorker(
     );
   });
 
-  let closed = false;
-  let fatal = false;
-  let heartbeatTimer: NodeJS.Timeout | undefined;
-  const handles: { watch?: WatchHandle } = {};
+  running = true;
 
   async function close(): Promise<void> {
     if (closed) return;

@@ -1,0 +1,216 @@
+// The worker process on its own: start-up checks and credential problems must stop it with a
+// clear message (and an exit code), never turn into a retry storm. Spoke = in-process kube-sim;
+// Redis = the suite's server with ACL users made for this file.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type Server } from 'node:https';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Redis } from 'ioredis';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import {
+  createCertificateAuthority,
+  issueServingCertificate,
+  renderKubeconfig,
+  startCluster,
+  type SimCluster,
+} from '@msa/kube-sim';
+import { CLI } from '../scripts/lib/stack.js';
+
+interface Outcome {
+  code: number | null;
+  output: string;
+  ms: number;
+}
+
+/** Runs `msa-worker` with `args` until it exits (or `timeoutMs`, then SIGKILL). */
+function runWorker(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+  return new Promise((resolve) => {
+    const started = Date.now();
+    const child = spawn(process.execPath, [CLI.worker, ...args], {
+      env: { PATH: process.env['PATH'] ?? '', ...env },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (c: Buffer) => (output += c.toString()));
+    child.stderr.on('data', (c: Buffer) => (output += c.toString()));
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', (code) => {
+      clearTimeout(timer);
+      resolve({ code, output, ms: Date.now() - started });
+    });
+  });
+}
+
+let spoke: SimCluster;
+let dir: string;
+let admin: Redis;
+let port: number;
+const users = ['msa-e2e-noperm', 'msa-e2e-revoked'];
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'msa-worker-test-'));
+  spoke = await startCluster({ name: 'cluster1' });
+  await spoke.writeKubeconfig(join(dir, 'spoke.kubeconfig'));
+  writeFileSync(join(dir, 'credential'), 'not-used-before-redis-is-checked');
+  port = inject('redisPort');
+  admin = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
+  // Allowed everywhere except this worker's own queue keys.
+  await admin.call(
+    'ACL',
+    'SETUSER',
+    'msa-e2e-noperm',
+    'on',
+    '>pw',
+    'resetkeys',
+    '~msa:{other}:*',
+    'resetchannels',
+    '+@all',
+    '-@dangerous',
+    '+info',
+  );
+  await admin.call(
+    'ACL',
+    'SETUSER',
+    'msa-e2e-revoked',
+    'on',
+    '>pw',
+    'resetkeys',
+    '~msa:{cluster1}:*',
+    'resetchannels',
+    '+@all',
+    '-@dangerous',
+    '+info',
+  );
+}, 60_000);
+
+afterAll(async () => {
+  for (const u of users) await admin.call('ACL', 'DELUSER', u).catch(() => undefined);
+  admin.disconnect();
+  await spoke.close();
+});
+
+const baseArgs = (redisUrl: string, kubeconfig = join(dir, 'spoke.kubeconfig')): string[] => [
+  '--cluster-name',
+  'cluster1',
+  '--kubeconfig',
+  kubeconfig,
+  '--redis-url',
+  redisUrl,
+  // Never reached in these tests: every failure happens before the first hub call.
+  '--hub-url',
+  'https://127.0.0.1:1',
+  '--credential-file',
+  join(dir, 'credential'),
+];
+
+describe.concurrent('msa-worker start-up and credential failures', () => {
+  it('lists every configuration problem at once and exits 2', async () => {
+    const r = await runWorker([
+      '--cluster-name',
+      'Not_A_Label',
+      '--hub-url',
+      'http://insecure',
+      '--concurrency',
+      '0',
+    ]);
+    expect(r.code).toBe(2);
+    for (const field of [
+      'clusterName',
+      'hubUrl',
+      'concurrency',
+      'redisUrl',
+      'credentialFile',
+      'kubeconfig',
+    ]) {
+      expect(r.output).toContain(field);
+    }
+  });
+
+  it('fails at start when the spoke has no TokenRequest API', async () => {
+    const ca = await createCertificateAuthority('no-token-request');
+    const cert = await issueServingCertificate(ca, []);
+    const server: Server = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
+      res.setHeader('content-type', 'application/json');
+      if (req.url?.startsWith('/api/v1')) {
+        // A discovery document without the serviceaccounts/token subresource.
+        res.end(
+          JSON.stringify({
+            kind: 'APIResourceList',
+            groupVersion: 'v1',
+            resources: [
+              {
+                name: 'serviceaccounts',
+                namespaced: true,
+                kind: 'ServiceAccount',
+                verbs: ['get', 'list', 'create', 'delete'],
+              },
+            ],
+          }),
+        );
+        return;
+      }
+      res.statusCode = 404;
+      res.end('{}');
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    try {
+      const addr = server.address();
+      const url = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
+      const kc = join(dir, 'no-token-request.kubeconfig');
+      writeFileSync(kc, renderKubeconfig({ name: 'old', url, caPem: ca.certPem, token: 'x' }));
+      const r = await runWorker(baseArgs(`redis://127.0.0.1:${port}/6`, kc));
+      expect(r.code).toBe(1);
+      expect(r.output).toMatch(/no TokenRequest API \(serviceaccounts\/token is not listed in \/api\/v1\)/);
+    } finally {
+      await new Promise((resolve) => server.close(resolve));
+    }
+  });
+
+  it('stops at start with a clear message on NOPERM and on WRONGPASS', async () => {
+    const [noperm, wrongpass] = await Promise.all([
+      runWorker(baseArgs(`redis://msa-e2e-noperm:pw@127.0.0.1:${port}/6`)),
+      runWorker(baseArgs(`redis://msa-e2e-noperm:wrong@127.0.0.1:${port}/6`)),
+    ]);
+    expect(noperm.code).toBe(1);
+    expect(noperm.output).toContain('NOPERM');
+    expect(noperm.output).toContain('msa:{cluster1}:*');
+    expect(wrongpass.code).toBe(1);
+    expect(wrongpass.output, wrongpass.output).toContain('WRONGPASS');
+    for (const r of [noperm, wrongpass]) expect(r.output).not.toContain('pw@');
+  });
+
+  it('stops (exit 1, no retry storm) when its ACL is revoked while it runs', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI.worker, ...baseArgs(`redis://msa-e2e-revoked:pw@127.0.0.1:${port}/6`)],
+      {
+        env: { PATH: process.env['PATH'] ?? '' },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
+    let output = '';
+    const started = new Promise<void>((resolve) => {
+      const onData = (c: Buffer): void => {
+        output += c.toString();
+        if (output.includes('spoke worker started')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    try {
+      await started;
+      await admin.call('ACL', 'SETUSER', 'msa-e2e-revoked', 'resetkeys', '~msa:{other}:*');
+      const code = await exited;
+      expect(code).toBe(1);
+      expect(output).toMatch(/NOPERM.*stopping the worker/);
+      // BullMQ alone would log NOPERM thousands of times a second; the worker stops at once.
+      expect(output.split('\n').filter((l) => l.includes('NOPERM')).length).toBeLessThan(20);
+    } finally {
+      clearTimeout(kill);
+      child.kill('SIGKILL');
+    }
+  });
+});
