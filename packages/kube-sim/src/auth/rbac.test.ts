@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import type { UserInfo } from './authenticator.js';
 import {
+  BOOTSTRAP_CLUSTER_ROLE_BINDINGS,
+  BOOTSTRAP_CLUSTER_ROLES,
   createRbacAuthorizer,
   forbiddenMessage,
   forbiddenStatus,
@@ -355,5 +357,38 @@ describe('reviewAccess (SelfSubjectAccessReview, kubectl auth can-i)', () => {
     expect(
       reviewAccess(undefined, sa, { resourceAttributes: { verb: 'delete', resource: 'nodes' } }),
     ).toEqual({ allowed: true });
+  });
+});
+
+describe('bootstrap policy once seeded', () => {
+  it('honours the deletion of a seeded default binding, as a real cluster does', () => {
+    const lookup = new MapLookup();
+    for (const role of BOOTSTRAP_CLUSTER_ROLES) lookup.put(structuredClone(role) as never);
+    for (const binding of BOOTSTRAP_CLUSTER_ROLE_BINDINGS) lookup.put(structuredClone(binding) as never);
+    const authz = createRbacAuthorizer(lookup);
+    const discovery = request({
+      resourceRequest: false,
+      path: '/apis',
+      verb: 'get',
+      resource: '',
+      name: '',
+      namespace: '',
+    });
+    expect(authz.authorize(discovery).allowed).toBe(true);
+    lookup.remove(RBAC, 'ClusterRoleBinding', undefined, 'system:discovery');
+    expect(authz.authorize(discovery).allowed).toBe(false);
+    // A binding whose default role was deleted reports the missing role.
+    lookup.remove(RBAC, 'ClusterRole', undefined, 'system:basic-user');
+    const selfReview = request({
+      verb: 'create',
+      apiGroup: 'authentication.k8s.io',
+      resource: 'selfsubjectreviews',
+      namespace: '',
+      name: '',
+    });
+    expect(authz.authorize(selfReview)).toEqual({
+      allowed: false,
+      reason: 'RBAC: clusterrole.rbac.authorization.k8s.io "system:basic-user" not found',
+    });
   });
 });

@@ -105,8 +105,9 @@ function clusterRoleBinding(name: string, role: string, groups: string[]): RbacB
  * The subset of kube-apiserver's bootstrap policy
  * (plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go) that clients rely on: discovery,
  * self reviews, public info and OIDC discovery for every authenticated user, and
- * `cluster-admin` for `system:masters`. The server may seed these as objects; the authorizer
- * uses them whenever no stored object of the same name exists.
+ * `cluster-admin` for `system:masters`. The server seeds these as objects (labelled
+ * `kubernetes.io/bootstrapping: rbac-defaults`); on a store without them the authorizer applies
+ * them implicitly.
  */
 export const BOOTSTRAP_CLUSTER_ROLES: readonly RbacRoleObject[] = Object.freeze([
   clusterRole('cluster-admin', [
@@ -312,10 +313,23 @@ function describeBinding(binding: ParsedBinding, subject: RbacSubject): string {
 export function createRbacAuthorizer(lookup: ObjectLookup): RbacAuthorizer {
   const bootstrapRoles = new Map(BOOTSTRAP_CLUSTER_ROLES.map((r) => [r.metadata.name, r]));
 
+  /**
+   * Whether the store already holds the bootstrap policy (the server seeds it). Then only stored
+   * objects count, so deleting a default binding or role takes effect as on a real cluster;
+   * otherwise (a bare store) the built-in defaults apply implicitly.
+   */
+  function seeded(kind: 'ClusterRole' | 'ClusterRoleBinding'): boolean {
+    return lookup.list(RBAC_API_VERSION, kind).some((o) => {
+      const labels = asRecord(asRecord(o['metadata'])?.['labels']);
+      return labels?.['kubernetes.io/bootstrapping'] === 'rbac-defaults';
+    });
+  }
+
   function clusterBindings(): ParsedBinding[] {
     const stored = lookup
       .list(RBAC_API_VERSION, 'ClusterRoleBinding')
       .flatMap((o) => parseBinding(o, 'ClusterRoleBinding') ?? []);
+    if (seeded('ClusterRoleBinding')) return stored;
     const storedNames = new Set(stored.map((b) => b.name));
     const defaults = BOOTSTRAP_CLUSTER_ROLE_BINDINGS.filter((b) => !storedNames.has(b.metadata.name)).flatMap(
       (b) => parseBinding(b, 'ClusterRoleBinding') ?? [],
@@ -328,7 +342,7 @@ export function createRbacAuthorizer(lookup: ObjectLookup): RbacAuthorizer {
       const stored = lookup.get(RBAC_API_VERSION, 'ClusterRole', undefined, binding.roleName);
       if (stored !== undefined) return parseRules(stored);
       const bootstrap = bootstrapRoles.get(binding.roleName);
-      if (bootstrap !== undefined) return bootstrap.rules;
+      if (bootstrap !== undefined && !seeded('ClusterRole')) return bootstrap.rules;
       return `clusterrole.rbac.authorization.k8s.io ${JSON.stringify(binding.roleName)} not found`;
     }
     if (binding.roleKind === 'Role' && binding.kind === 'RoleBinding') {
