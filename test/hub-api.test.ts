@@ -307,6 +307,10 @@ describe('hub API against kube-sim and Redis', () => {
       synced: true,
       items: [{ name: 'm1', uid: msa.metadata.uid, deleting: false }],
     });
+    const metrics = await hub.metrics.registry.metrics();
+    expect(metrics).toMatch(/msa_api_reports_total\{route="tokens",result="ok"\} [1-9]/);
+    expect(metrics).toMatch(/msa_queue_jobs_enqueued_total\{kind="reconcile"\} [1-9]/);
+    expect(metrics).toMatch(/msa_queue_depth_jobs\{queue="\{[^}]+\}",state="waiting"\} \d/);
   });
 
   it('leaves an unchanged healthy MSA alone: only the delayed rotation job, no hub write', async () => {

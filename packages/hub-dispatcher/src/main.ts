@@ -102,6 +102,14 @@ async function connectRedis(url: string, logger: Logger, onFatal: (err: Error) =
     redis.disconnect();
     throw new Error(`cannot connect to Redis: ${lastError?.message ?? 'timed out'}`);
   }
+  // BullMQ loses jobs silently if Redis evicts keys (ECOSYSTEM-NOTES): say so loudly.
+  const policy = /maxmemory_policy:(\S+)/.exec(await redis.info('memory').catch(() => ''))?.[1];
+  if (policy !== undefined && policy !== 'noeviction') {
+    logger.warn(
+      { policy },
+      'Redis maxmemory-policy is not noeviction: queued jobs may be evicted; set maxmemory-policy noeviction',
+    );
+  }
   return redis;
 }
 

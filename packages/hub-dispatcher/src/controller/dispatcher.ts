@@ -295,6 +295,8 @@ export class Dispatcher {
     const ns = msa.metadata.namespace ?? '';
     const name = msa.metadata.name ?? '';
     if (this.stopped || name === '' || msa.metadata.uid === undefined) return;
+    // No cluster, no worker: nobody would consume the job (and no SA was ever created).
+    if (this.opts.clusters.get('', ns) === undefined) return;
     try {
       await this.opts.queues.enqueueDelete({
         cluster: ns,

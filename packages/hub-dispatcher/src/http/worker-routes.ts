@@ -14,7 +14,6 @@ import {
   TokenReadResponseSchema,
   TokenReportResponseSchema,
   TokenReportSchema,
-  isMsaError,
 } from '@msa/common';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import type { HubApiService } from '../controller/hub-api-service.js';
@@ -55,29 +54,25 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
   const app = scope.withTypeProvider<TypeBoxTypeProvider>();
   const identities = new WeakMap<FastifyRequest, WorkerIdentity>();
 
-  const count = (route: string, result: string): void => deps.metrics.reports.inc({ route, result });
+  // One count per request: route = last path segment of the route (tokens, failures, heartbeat,
+  // managedserviceaccounts, token, credential); result = ok or the HTTP status.
+  app.addHook('onResponse', (request, reply, done) => {
+    const route = (request.routeOptions.url ?? 'unknown').split('/').pop() ?? 'unknown';
+    deps.metrics.reports.inc({ route, result: reply.statusCode < 400 ? 'ok' : String(reply.statusCode) });
+    done();
+  });
 
   app.addHook('onRequest', async (request) => {
     const cluster = (request.params as { cluster?: string } | undefined)?.cluster ?? '';
-    try {
-      identities.set(
-        request,
-        await authenticateWorker(
-          deps.reviewer,
-          request.headers.authorization,
-          cluster,
-          deps.workerServiceAccountName,
-        ),
-      );
-    } catch (err) {
-      count(request.routeOptions.url ?? 'unknown', isMsaError(err) ? err.code : 'error');
-      throw err;
-    }
-  });
-  app.addHook('onError', (request, _reply, err, done) => {
-    if (identities.has(request))
-      count(request.routeOptions.url ?? 'unknown', isMsaError(err) ? err.code : 'error');
-    done();
+    identities.set(
+      request,
+      await authenticateWorker(
+        deps.reviewer,
+        request.headers.authorization,
+        cluster,
+        deps.workerServiceAccountName,
+      ),
+    );
   });
 
   // An empty POST body (e.g. a credential renewal with defaults) is an empty object.
@@ -99,7 +94,6 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
     },
     async (request) => {
       const out = await deps.service.reportToken(request.params.cluster, request.body);
-      count('tokens', 'ok');
       return out;
     },
   );
@@ -115,7 +109,6 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
     },
     async (request) => {
       await deps.service.reportFailure(request.params.cluster, request.body);
-      count('failures', 'ok');
       return { recorded: true as const };
     },
   );
@@ -136,7 +129,6 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
         request.body,
         identity?.credentialExpiresAt,
       );
-      count('heartbeat', 'ok');
       return out;
     },
   );
@@ -146,7 +138,6 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
     { schema: { params: ClusterParamsSchema, response: { 200: MsaListResponseSchema, ...errors } } },
     (request) => {
       const out = deps.service.listMsas(request.params.cluster);
-      count('managedserviceaccounts', 'ok');
       return Promise.resolve(out);
     },
   );
@@ -156,7 +147,6 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
     { schema: { params: ClusterNameParamsSchema, response: { 200: TokenReadResponseSchema, ...errors } } },
     async (request) => {
       const out = await deps.service.readToken(request.params.cluster, request.params.name);
-      count('token', 'ok');
       return out;
     },
   );
@@ -172,7 +162,6 @@ function workerRoutes(scope: FastifyInstance, deps: WorkerRoutesDeps): void {
     },
     async (request) => {
       const out = await deps.service.renewCredential(request.params.cluster, request.body.expirationSeconds);
-      count('credential', 'ok');
       return out;
     },
   );

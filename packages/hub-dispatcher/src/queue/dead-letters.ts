@@ -72,8 +72,18 @@ export class DeadLetters {
           attemptsMade: job.attemptsMade,
           failedAt: new Date(job.finishedOn).toISOString(),
         };
+        // One dead letter per MSA and job kind: an MSA that keeps failing (re-planned every
+        // resync) replaces its dead letter instead of piling up copies.
+        const data = entry.data;
+        const subject =
+          typeof data.namespace === 'string' && typeof data.name === 'string'
+            ? `${data.namespace}.${data.name}`
+            : `job-${job.id}`;
+        const deadId = `dl.${cluster}.${job.name}.${subject}`;
+        const previous = await this.queue.getJob(deadId);
+        if (previous !== undefined) await previous.remove().catch(() => undefined);
         await this.queue.add(DEAD_LETTER_JOB, entry, {
-          jobId: `dl.${cluster}.${job.id}`,
+          jobId: deadId,
           removeOnComplete: true,
           removeOnFail: true,
         });
