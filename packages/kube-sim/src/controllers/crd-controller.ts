@@ -5,6 +5,7 @@ import type { JsonObject, KubeObject } from '../api/types.js';
 import { isJsonObject, jsonEqual } from '../api/types.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import { defaultCrd, resourceTypeFromCrd, validateCrd } from './crd-resource-type.js';
+import { WorkQueue } from './work-queue.js';
 
 const CRD_KEY = resourceKey('apiextensions.k8s.io', 'customresourcedefinitions');
 /** Finalizer that makes CRD deletion remove every custom resource first. */
@@ -21,6 +22,7 @@ function condition(type: string, status: string, reason: string, message: string
  */
 export class CrdController {
   private readonly unsubscribe: () => void;
+  private readonly queue = new WorkQueue();
 
   constructor(
     private readonly store: ObjectStore,
@@ -37,6 +39,7 @@ export class CrdController {
   /** Stop reacting to changes. */
   stop(): void {
     this.unsubscribe();
+    this.queue.stop();
   }
 
   private onEvent(e: StoreEvent): void {
@@ -48,13 +51,13 @@ export class CrdController {
       }
       const type = resourceTypeFromCrd(e.object);
       if (type && !e.object.metadata.deletionTimestamp) this.registry.register(type);
-      setImmediate(() => this.reconcile(e.object.metadata.name ?? ''));
+      this.queue.add(() => this.reconcile(e.object.metadata.name ?? ''));
       return;
     }
     if (e.type === 'DELETED') {
       // A custom resource went away: a terminating CRD may now be able to finish.
       for (const crd of this.store.list(CRD_KEY)) {
-        if (crd.metadata.deletionTimestamp) setImmediate(() => this.reconcile(crd.metadata.name ?? ''));
+        if (crd.metadata.deletionTimestamp) this.queue.add(() => this.reconcile(crd.metadata.name ?? ''));
       }
     }
   }

@@ -5,6 +5,7 @@ import type { ResourceType } from '../api/resource-type.js';
 import { resourceKey } from '../api/resource-type.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
+import { WorkQueue } from './work-queue.js';
 
 /**
  * The garbage collector of kube-controller-manager (pkg/controller/garbagecollector), simplified
@@ -14,6 +15,7 @@ import type { ObjectStore, StoreEvent } from '../store/object-store.js';
  */
 export class GarbageCollector {
   private readonly unsubscribe: () => void;
+  private readonly queue = new WorkQueue();
   private readonly uids = new Set<string>();
 
   constructor(
@@ -27,6 +29,7 @@ export class GarbageCollector {
   /** Stop reacting to changes. */
   stop(): void {
     this.unsubscribe();
+    this.queue.stop();
   }
 
   private onEvent(e: StoreEvent): void {
@@ -34,18 +37,18 @@ export class GarbageCollector {
     if (!uid) return;
     if (e.type === 'DELETED') {
       this.uids.delete(uid);
-      setImmediate(() => this.collectDependentsOf(uid));
+      this.queue.add(() => this.collectDependentsOf(uid));
       return;
     }
     this.uids.add(uid);
     const refs = e.object.metadata.ownerReferences ?? [];
-    if (e.type === 'ADDED' && refs.length > 0) setImmediate(() => this.collectIfOrphaned(e.key, e.object));
+    if (e.type === 'ADDED' && refs.length > 0) this.queue.add(() => this.collectIfOrphaned(e.key, e.object));
     const fin = e.object.metadata.finalizers ?? [];
     if (
       e.object.metadata.deletionTimestamp &&
       (fin.includes(FINALIZER_ORPHAN) || fin.includes(FINALIZER_FOREGROUND))
     ) {
-      setImmediate(() => this.processOwnerFinalizers(e.key, e.object));
+      this.queue.add(() => this.processOwnerFinalizers(e.key, e.object));
     }
   }
 

@@ -3,6 +3,7 @@ import type { ResourceService } from '../api/service/resource-service.js';
 import { resourceKey } from '../api/resource-type.js';
 import type { KubeObject } from '../api/types.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
+import { WorkQueue } from './work-queue.js';
 
 const NS_KEY = resourceKey('', 'namespaces');
 const SA_KEY = resourceKey('', 'serviceaccounts');
@@ -17,6 +18,7 @@ export const ROOT_CA_CONFIGMAP = 'kube-root-ca.crt';
  */
 export class NamespaceController {
   private readonly unsubscribe: () => void;
+  private readonly queue = new WorkQueue();
 
   constructor(
     private readonly store: ObjectStore,
@@ -30,6 +32,7 @@ export class NamespaceController {
   /** Stop reacting to changes. */
   stop(): void {
     this.unsubscribe();
+    this.queue.stop();
   }
 
   /** Make sure a namespace has its SA `default` and `kube-root-ca.crt` (idempotent). */
@@ -86,21 +89,21 @@ export class NamespaceController {
   private onEvent(e: StoreEvent): void {
     if (e.key === NS_KEY) {
       const name = e.object.metadata.name ?? '';
-      if (e.type === 'ADDED') setImmediate(() => this.ensureNamespaceContents(name));
+      if (e.type === 'ADDED') this.queue.add(() => this.ensureNamespaceContents(name));
       else if (e.type === 'MODIFIED' && e.object.metadata.deletionTimestamp)
-        setImmediate(() => this.finalize(name));
+        this.queue.add(() => this.finalize(name));
       return;
     }
     const ns = e.object.metadata.namespace;
     if (!ns) return;
     if (e.type === 'DELETED') {
       const nsObj = this.store.get(NS_KEY, undefined, ns);
-      if (nsObj?.metadata.deletionTimestamp) setImmediate(() => this.finalize(ns));
+      if (nsObj?.metadata.deletionTimestamp) this.queue.add(() => this.finalize(ns));
       else if (
         (e.key === SA_KEY && e.object.metadata.name === 'default') ||
         (e.key === CM_KEY && e.object.metadata.name === ROOT_CA_CONFIGMAP)
       ) {
-        setImmediate(() => this.ensureNamespaceContents(ns));
+        this.queue.add(() => this.ensureNamespaceContents(ns));
       }
     }
   }
