@@ -141,7 +141,8 @@ beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'helm-rbac-'));
   [hubSim, spokeSim] = await Promise.all([
     startCluster({ name: 'hub', enforceRbac: true }),
-    startCluster({ name: CLUSTER, enforceRbac: true }),
+    // Tokens capped at 1 h, like some providers: the hub then records an Event (its `events` rule).
+    startCluster({ name: CLUSTER, enforceRbac: true, maxTokenSeconds: 3600 }),
   ]);
   await hubSim.writeKubeconfig(join(dir, 'hub-admin.kubeconfig'));
   await spokeSim.writeKubeconfig(join(dir, 'spoke-admin.kubeconfig'));
@@ -262,6 +263,14 @@ describe('chart RBAC on RBAC-enforcing clusters', () => {
     expect(msa.status?.tokenSecretRef?.name).toBe('rbac-probe');
     const token = Buffer.from(secret.data?.token ?? '', 'base64').toString('utf8');
     expect(token.split('.')).toHaveLength(3);
+
+    // The spoke granted less than asked: the hub recorded an Event as the chart's ServiceAccount.
+    await waitFor('the lifetime Event', async () => {
+      const events = await hubAdmin.get<{
+        items?: { reason?: string; involvedObject?: { name?: string } }[];
+      }>(`/api/v1/namespaces/${CLUSTER}/events`);
+      return events.items?.find((e) => e.involvedObject?.name === 'rbac-probe');
+    });
 
     // The heartbeat went through too (the hub wrote its Lease as the chart's ServiceAccount).
     await waitFor('the worker heartbeat Lease', () =>
