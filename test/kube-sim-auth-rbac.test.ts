@@ -87,6 +87,13 @@ describe('kube-sim RBAC (enforceRbac)', () => {
       ]),
     );
     expect(ok(await sim.kubectlAs(token, ['get', 'secrets', '-o', 'name']))).toContain('secret/s1');
+    // kubectl auth can-i (SelfSubjectAccessReview) agrees, as the SA and by impersonation.
+    const canList = await sim.kubectlAs(token, ['auth', 'can-i', 'list', 'secrets']);
+    expect([canList.stdout.trim(), canList.exitCode]).toEqual(['yes', 0]);
+    const canDelete = await sim.kubectlAs(token, ['auth', 'can-i', 'delete', 'secrets']);
+    expect([canDelete.stdout.trim(), canDelete.exitCode]).toEqual(['no', 1]);
+    const asApp = await sim.kubectl(['auth', 'can-i', 'get', 'secrets/s1', `--as=${SA_USER}`]);
+    expect([asApp.stdout.trim(), asApp.exitCode]).toEqual(['yes', 0]);
     const secret = await sim
       .kubeConfig(token)
       .makeApiClient(k8s.CoreV1Api)
