@@ -31,6 +31,10 @@ export interface StackOptions {
   /** Passed to the spoke kube-sims only. */
   minTokenSeconds?: number | undefined;
   maxTokenSeconds?: number | undefined;
+  /** `--min-token-seconds` of the hub kube-sim (tests with short worker credentials). */
+  hubMinTokenSeconds?: number | undefined;
+  /** Lifetime of the worker credentials `register-cluster` issues (`--credential-seconds`). */
+  credentialSeconds?: number | undefined;
   /** Worker `--concurrency`; default 4. */
   workerConcurrency?: number;
   /** Worker heartbeat interval; default 5 s. */
@@ -181,7 +185,13 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       return startSim(group, name, join(dir, `${name}.kubeconfig`), extra);
     };
     const [hub, ...spokeList] = await Promise.all([
-      access('hub', options.kubeconfigs?.hub, []),
+      access(
+        'hub',
+        options.kubeconfigs?.hub,
+        options.hubMinTokenSeconds === undefined
+          ? []
+          : ['--min-token-seconds', String(options.hubMinTokenSeconds)],
+      ),
       ...spokeNames.map((n) => access(n, options.kubeconfigs?.spokes?.[n], tokenFlags)),
     ]);
     if (hub === undefined) throw new Error('no hub cluster');
@@ -218,6 +228,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           caFile,
           '--output',
           'json',
+          ...(options.credentialSeconds === undefined
+            ? []
+            : ['--credential-seconds', String(options.credentialSeconds)]),
         ]);
         const reg = JSON.parse(out) as { token: string; hubUrl: string; hubCaPem: string | null };
         const wdir = join(dir, 'workers', name);
