@@ -56,6 +56,8 @@ describe('kube-sim RBAC (enforceRbac)', () => {
       await sim.kubectlAs(token, ['get', 'secrets']),
       `secrets is forbidden: User "${SA_USER}" cannot list resource "secrets" in API group "" in the namespace "default"`,
     );
+    const canList = await sim.kubectlAs(token, ['auth', 'can-i', 'list', 'secrets']);
+    expect([canList.stdout.trim(), canList.exitCode]).toEqual(['no', 1]);
     const err = await rejectionOf(
       sim
         .kubeConfig(token)
