@@ -406,3 +406,23 @@ describe('server-side apply (staging/src/k8s.io/apiserver/pkg/endpoints/handlers
     expect(removed.data).toEqual({ x: '2' });
   });
 });
+
+describe('create on update (the strategies’ AllowCreateOnUpdate)', () => {
+  it('creates a Lease with PUT (coordination/lease strategy) but refuses a ConfigMap (404)', async () => {
+    const coord = kc.makeApiClient(k8s.CoordinationV1Api);
+    const lease = await coord.replaceNamespacedLease({
+      name: 'l1',
+      namespace: 'cluster1',
+      body: { metadata: { name: 'l1' }, spec: { holderIdentity: 'me' } },
+    });
+    expect(lease.metadata?.uid).toBeTruthy();
+    const err = await rejectionOf(
+      core.replaceNamespacedConfigMap({
+        name: 'absent',
+        namespace: 'cluster1',
+        body: { metadata: { name: 'absent' } },
+      }),
+    );
+    expect(statusOf(err)).toBe(404);
+  });
+});

@@ -32,6 +32,8 @@ export interface KindStrategy {
   validate?(obj: KubeObject, old: KubeObject | undefined): StatusCause[];
   /** Columns of `kubectl get` other than Name, in front of Age (like the real TableConvertors). */
   tableColumns?: PrinterColumn[];
+  /** PUT of a missing object creates it (the strategy's AllowCreateOnUpdate). */
+  allowCreateOnUpdate?: boolean;
   /** The kind's table has no Age column (CRDs print CREATED AT instead). */
   omitAge?: boolean;
 }

@@ -253,6 +253,7 @@ export function coreResources(): ResourceType[] {
         }),
       ),
       strategy: {
+        allowCreateOnUpdate: true,
         tableColumns: [
           { name: 'Type', type: 'string', jsonPath: '.type' },
           { name: 'Reason', type: 'string', jsonPath: '.reason' },

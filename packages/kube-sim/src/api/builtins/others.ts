@@ -46,6 +46,7 @@ function rbac(
     namespaced,
     component: `io.k8s.api.rbac.v1.${kind}`,
     schema: obj(envelope(body)),
+    strategy: { allowCreateOnUpdate: true },
   });
 }
 
@@ -148,6 +149,7 @@ export function otherResources(): ResourceType[] {
           deprecatedCount: int(),
         }),
       ),
+      strategy: { allowCreateOnUpdate: true },
     }),
     defineBuiltin({
       group: 'coordination.k8s.io',
@@ -170,7 +172,10 @@ export function otherResources(): ResourceType[] {
           }),
         }),
       ),
-      strategy: { tableColumns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }] },
+      strategy: {
+        tableColumns: [{ name: 'Holder', type: 'string', jsonPath: '.spec.holderIdentity' }],
+        allowCreateOnUpdate: true,
+      },
     }),
     defineBuiltin({
       group: 'apiextensions.k8s.io',

@@ -233,7 +233,14 @@ export class ResourceService {
         `the name of the object (${body.metadata.name}) does not match the name on the URL (${name})`,
       );
     }
-    const old = this.getStored(type, namespace, name);
+    const existing = this.store.get(this.key(type), type.namespaced ? namespace : undefined, name);
+    if (!existing && type.strategy.allowCreateOnUpdate && mode.subresource === '') {
+      const fresh = structuredClone(body);
+      fresh.metadata = { ...(fresh.metadata ?? {}), name };
+      delete fresh.metadata.resourceVersion;
+      return this.create(rr, namespace, fresh, ctx, mode);
+    }
+    const old = existing ?? this.getStored(type, namespace, name);
     const rv = body.metadata?.resourceVersion;
     if (rv && rv !== old.metadata.resourceVersion) {
       throw conflict({ group: type.group, resource: type.plural, name }, OBJECT_MODIFIED);
