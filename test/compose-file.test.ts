@@ -2,7 +2,7 @@
 // parsed as YAML and its services, images, commands and environment are held against the names
 // the config code reads (and its validation); the Dockerfile against what compose and the charts
 // run. (`docker-compose config -q` is a manual check where the binary exists: docs/deploy.md.)
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -165,6 +165,24 @@ describe('Dockerfile', () => {
       const deployment = readFileSync(join(ROOT, 'helm', chart, 'templates/deployment.yaml'), 'utf8');
       expect(deployment, chart).toContain(`runAsUser: ${users.at(-1)?.[1]}`);
     }
+  });
+
+  it('copies only files that exist and that .dockerignore lets into the build context', () => {
+    const ignored = readFileSync(join(ROOT, '.dockerignore'), 'utf8')
+      .split('\n')
+      .map((l) => l.trim())
+      .filter((l) => l !== '' && !l.startsWith('#'));
+    const sources = [...dockerfile.matchAll(/^COPY (?!--from)(.+)$/gm)].flatMap((m) =>
+      (m[1] ?? '').trim().split(/\s+/).slice(0, -1),
+    );
+    expect(sources).toEqual(expect.arrayContaining(['package.json', 'package-lock.json', 'packages/']));
+    for (const src of sources) {
+      expect(existsSync(join(ROOT, src)), src).toBe(true);
+      const top = src.replace(/\/$/, '').split('/')[0] ?? '';
+      expect(ignored.includes(top) || ignored.includes(src.replace(/\/$/, '')), src).toBe(false);
+    }
+    // Build outputs and installed modules from the developer's tree never enter the image.
+    expect(ignored).toEqual(expect.arrayContaining(['**/node_modules', '**/dist']));
   });
 
   it('entrypoints run the compiled CLIs that exist in the packages', () => {
