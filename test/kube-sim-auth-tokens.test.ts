@@ -96,6 +96,35 @@ describe('kube-sim service account tokens', () => {
     });
   });
 
+  it('client-node: TokenRequest answers 201 with the token, and the token works for client-node (SelfSubjectReview)', async () => {
+    const core = sim.kubeConfig().makeApiClient(k8s.CoreV1Api);
+    await core.createNamespacedServiceAccount({
+      namespace: 'default',
+      body: { metadata: { name: 'via-client-node' } },
+    });
+    const info = await core.createNamespacedServiceAccountTokenWithHttpInfo({
+      name: 'via-client-node',
+      namespace: 'default',
+      body: { spec: { audiences: [], expirationSeconds: 1200 } },
+    });
+    expect(info.httpStatusCode).toBe(201);
+    const answer = info.data;
+    expect(answer.kind).toBe('TokenRequest');
+    expect(answer.spec.expirationSeconds).toBe(1200);
+    const token = answer.status?.token ?? '';
+    const { payload } = decodeJwt(token);
+    expect((payload['exp'] as number) - (payload['iat'] as number)).toBe(1200);
+    expect(answer.status?.expirationTimestamp?.getTime()).toBe((payload['exp'] as number) * 1000);
+    const review = await sim
+      .kubeConfig(token)
+      .makeApiClient(k8s.AuthenticationV1Api)
+      .createSelfSubjectReview({ body: {} });
+    expect(review.status?.userInfo).toMatchObject({
+      username: 'system:serviceaccount:default:via-client-node',
+      groups: ['system:serviceaccounts', 'system:serviceaccounts:default', 'system:authenticated'],
+    });
+  });
+
   it('without --duration the TokenRequest default of 3600 s applies (SetDefaults_TokenRequestSpec)', async () => {
     const { payload } = decodeJwt(await createToken('x'));
     expect((payload['exp'] as number) - (payload['iat'] as number)).toBe(3600);
