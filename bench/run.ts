@@ -31,8 +31,9 @@ import {
   type SpokeCalls,
 } from './lib/hub-writes.js';
 import { watchTokenReported } from './lib/msa-watch.js';
-import { cpuDelta, snapshotCpu, type CpuSnapshot } from './lib/process-cpu.js';
+import { cpuDelta, loadAverage1, machineCpuMs, snapshotCpu, type CpuSnapshot } from './lib/process-cpu.js';
 import { mapLimit, summarize, type LatencySummary } from './lib/stats.js';
+import { reconcileJobTimes } from './lib/worker-log.js';
 
 /** Label on every MSA of one run (selector of the watch, the check and the clean-up). */
 const RUN_LABEL = 'msa-bench.io/run';
@@ -70,12 +71,32 @@ interface Report {
   pipelineMs: number;
   tokensPerSecond: number;
   latency: LatencySummary;
+  /**
+   * The latency split with the workers' job log: create sent → job started (hub watch, plan,
+   * enqueue, queue wait), job started → finished (SA, TokenRequest, report, hub writes), job
+   * finished → TokenReported seen here (status watch delivery). Null when the logs had no entries.
+   */
+  phases: {
+    toJobStart: LatencySummary;
+    jobRun: LatencySummary;
+    toWatchEvent: LatencySummary;
+    matched: number;
+  } | null;
   watch: { restarts: number; seenByRelist: number };
   hubWrites: (HubWriteBreakdown & { perToken: Record<string, number> }) | null;
+  /** Events about this run's MSAs on the hub, by reason (what the event writes were). */
+  eventsByReason: Record<string, number>;
   spokeCalls: (SpokeCalls & { tokenRequestsPerMsa: number }) | null;
   baseline: BaselineResult & { pipelineToCeiling: number };
   /** CPU ms per process from the first create to the last report, and as % of one core. */
   cpu: { wallMs: number; ms: CpuSnapshot; percentOfOneCore: Record<string, number> };
+  /** The whole machine in the same window: other work running on it skews every figure. */
+  machineLoad: {
+    busyPercentOfAllCores: number;
+    othersCpuMs: number;
+    loadAverage1Start: number;
+    loadAverage1End: number;
+  };
   verification: { secretsChecked: number; missing: string[]; incomplete: string[] };
 }
 
@@ -182,6 +203,24 @@ async function waitForQuietHub(hub: ClusterAccess): Promise<void> {
   }
 }
 
+/** Hub Events whose object is one of this run's MSAs, counted by reason. */
+async function countEvents(hub: ClusterAccess, plan: readonly PlannedMsa[]): Promise<Record<string, number>> {
+  const ours = new Set(plan.map((m) => m.key));
+  const out: Record<string, number> = {};
+  for (const ns of new Set(plan.map((m) => m.namespace))) {
+    const res = await kubeRequest(hub, 'GET', `/api/v1/namespaces/${ns}/events`);
+    if (res.status !== 200) throw new Error(`list events in ${ns}: HTTP ${res.status}`);
+    const items =
+      (res.body as { items?: { reason?: string; involvedObject?: { name?: string } }[] }).items ?? [];
+    for (const e of items) {
+      if (!ours.has(`${ns}/${e.involvedObject?.name ?? ''}`)) continue;
+      const reason = e.reason ?? '(none)';
+      out[reason] = (out[reason] ?? 0) + 1;
+    }
+  }
+  return out;
+}
+
 async function verifySecrets(
   hub: ClusterAccess,
   plan: readonly PlannedMsa[],
@@ -276,6 +315,8 @@ async function main(): Promise<number> {
   await watch.ready;
 
   const cpuBefore = snapshotCpu(pids);
+  const machineBefore = machineCpuMs();
+  const loadStart = loadAverage1();
   const t0 = performance.now();
   progress(`creating ${plan.length} MSAs (${args.createParallelism} in flight)`);
   await createAll(s.hub, plan, runId, args, sentAt);
@@ -290,6 +331,8 @@ async function main(): Promise<number> {
   ]);
   clearTimeout(timer);
   const cpuAfter = snapshotCpu(pids);
+  const machineAfter = machineCpuMs();
+  const loadEnd = loadAverage1();
   const tEnd = Math.max(t0, ...reportedAt.values());
   watch.stop();
   if (reportedAt.size < plan.length) {
@@ -301,6 +344,12 @@ async function main(): Promise<number> {
     return a !== undefined && b !== undefined ? [b - a] : [];
   });
   const pipelineMs = tEnd - t0;
+  const phases = latencyPhases(
+    plan,
+    sentAt,
+    reportedAt,
+    s.group.processes.filter((p) => p.name.startsWith('msa-worker-')).flatMap((p) => p.lines),
+  );
 
   let hubWrites: Report['hubWrites'] = null;
   if (hubSimulated) {
@@ -319,6 +368,7 @@ async function main(): Promise<number> {
       },
     };
   }
+  const eventsByReason = await countEvents(s.hub, plan);
   let spokeCalls: Report['spokeCalls'] = null;
   if (simSpokes.length === spokes.length) {
     const all = (await Promise.all(simSpokes.map((c) => readCounters(c)))).flat();
@@ -343,6 +393,9 @@ async function main(): Promise<number> {
   const verification = await verifySecrets(s.hub, plan);
 
   const cpuMs = cpuDelta(cpuBefore, cpuAfter);
+  const ourCpu = Object.values(cpuMs).reduce((a, b) => a + b, 0);
+  const machineBusy = machineBefore && machineAfter ? machineAfter.busy - machineBefore.busy : Number.NaN;
+  const machineTotal = machineBefore && machineAfter ? machineAfter.total - machineBefore.total : Number.NaN;
   const report: Report = {
     settings: {
       msas: plan.length,
@@ -363,8 +416,10 @@ async function main(): Promise<number> {
     pipelineMs,
     tokensPerSecond,
     latency: summarize(latencies),
+    phases,
     watch: { restarts: watch.restarts, seenByRelist: watch.seenByRelist },
     hubWrites,
+    eventsByReason,
     spokeCalls,
     baseline: { ...base, pipelineToCeiling: tokensPerSecond / base.jobsPerSecond },
     cpu: {
@@ -373,6 +428,12 @@ async function main(): Promise<number> {
       percentOfOneCore: Object.fromEntries(
         Object.entries(cpuMs).map(([k, v]) => [k, (100 * v) / pipelineMs]),
       ),
+    },
+    machineLoad: {
+      busyPercentOfAllCores: (100 * machineBusy) / machineTotal,
+      othersCpuMs: machineBusy - ourCpu,
+      loadAverage1Start: loadStart,
+      loadAverage1End: loadEnd,
     },
     verification,
   };
@@ -412,6 +473,13 @@ function printReport(r: Report, reported: number): void {
     'latency min / mean / max',
     `${ms(r.latency.minMs)} / ${ms(r.latency.meanMs)} / ${ms(r.latency.maxMs)}`,
   );
+  if (r.phases !== null) {
+    const ph = r.phases;
+    const trio = (x: LatencySummary): string => `${ms(x.p50Ms)} / ${ms(x.p95Ms)} / ${ms(x.p99Ms)}`;
+    line(`  create → worker starts job (p50/95/99)`, trio(ph.toJobStart));
+    line(`  worker job run (p50/95/99)`, trio(ph.jobRun));
+    line(`  job done → watch sees status (p50/95/99)`, trio(ph.toWatchEvent));
+  }
   if (r.watch.restarts > 0 || r.watch.seenByRelist > 0) {
     line('watch restarts / seen by relist', `${r.watch.restarts} / ${r.watch.seenByRelist}`);
   }
@@ -429,6 +497,10 @@ function printReport(r: Report, reported: number): void {
     line('  MSA status writes', `${w.msaStatus}`);
     line('  MSA object writes', `${w.msaObject}`);
     line('event writes per token', `${fixed(p['events'] ?? Number.NaN)} writes/token (${w.events} events)`);
+    const reasons = Object.entries(r.eventsByReason)
+      .map(([k, n]) => `${n} ${k}`)
+      .join(', ');
+    if (reasons !== '') line('  events by reason', reasons);
     line('all hub writes per token', `${fixed(p['total'] ?? Number.NaN)} writes/token (${w.total} writes)`);
     line('  of which Lease renewals (heartbeats)', `${w.leases}`);
     line('  of which TokenReview creates', `${w.tokenReviews}`);
@@ -459,8 +531,18 @@ function printReport(r: Report, reported: number): void {
   out.push('');
   out.push(`CPU time from the first create to the last report (${fixed(r.cpu.wallMs / 1000)} s wall)`);
   for (const [name, cpu] of Object.entries(r.cpu.ms).sort((a, b) => b[1] - a[1])) {
-    line(name, `${fixed(cpu / 1000)} s  (${fixed(r.cpu.percentOfOneCore[name] ?? 0, 0)} % of one core)`);
+    line(
+      name,
+      `${fixed(cpu / 1000)} s  (${fixed(r.cpu.percentOfOneCore[name] ?? 0, 0)} % of one core, ${fixed(cpu / reported, 1)} ms/token)`,
+    );
   }
+  const ours = Object.values(r.cpu.ms).reduce((a, b) => a + b, 0);
+  line('all of the above', `${fixed(ours / 1000)} s  (${fixed(ours / reported, 1)} ms CPU per token)`);
+  const m = r.machineLoad;
+  line(
+    'whole machine busy (all cores)',
+    `${fixed(m.busyPercentOfAllCores, 0)} %; other processes used ${fixed(m.othersCpuMs / 1000)} s CPU; load average ${fixed(m.loadAverage1Start, 1)} → ${fixed(m.loadAverage1End, 1)}`,
+  );
   out.push('');
   const v = r.verification;
   out.push(
@@ -469,6 +551,36 @@ function printReport(r: Report, reported: number): void {
       (v.incomplete.length > 0 ? `; incomplete: ${v.incomplete.slice(0, 10).join(', ')}` : ''),
   );
   process.stdout.write(`${out.join('\n')}\n`);
+}
+
+function latencyPhases(
+  plan: readonly PlannedMsa[],
+  sentAt: ReadonlyMap<string, number>,
+  reportedAt: ReadonlyMap<string, number>,
+  workerLines: readonly string[],
+): Report['phases'] {
+  const jobs = reconcileJobTimes(workerLines);
+  // Worker logs carry epoch ms; the benchmark's marks are performance.now().
+  const epoch = (t: number): number => performance.timeOrigin + t;
+  const toStart: number[] = [];
+  const run: number[] = [];
+  const toEvent: number[] = [];
+  for (const m of plan) {
+    const job = jobs.get(m.key);
+    const sent = sentAt.get(m.key);
+    const seen = reportedAt.get(m.key);
+    if (job?.finishedAt === undefined || sent === undefined || seen === undefined) continue;
+    toStart.push(job.startedAt - epoch(sent));
+    run.push(job.finishedAt - job.startedAt);
+    toEvent.push(epoch(seen) - job.finishedAt);
+  }
+  if (run.length === 0) return null;
+  return {
+    toJobStart: summarize(toStart),
+    jobRun: summarize(run),
+    toWatchEvent: summarize(toEvent),
+    matched: run.length,
+  };
 }
 
 function histogramText(h: Record<string, number>): string {

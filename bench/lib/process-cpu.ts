@@ -47,3 +47,26 @@ export function cpuDelta(before: CpuSnapshot, after: CpuSnapshot): CpuSnapshot {
   }
   return out;
 }
+
+/** Busy and total CPU time of the whole machine (all cores, ms) from /proc/stat. */
+export function machineCpuMs(): { busy: number; total: number } | undefined {
+  try {
+    const first = readFileSync('/proc/stat', 'utf8').split('\n')[0] ?? '';
+    // cpu  user nice system idle iowait irq softirq steal ...
+    const v = first.trim().split(/\s+/).slice(1).map(Number);
+    const total = v.slice(0, 8).reduce((a, b) => a + b, 0);
+    const idle = (v[3] ?? 0) + (v[4] ?? 0);
+    return { busy: ((total - idle) * 1000) / CLOCK_TICKS, total: (total * 1000) / CLOCK_TICKS };
+  } catch {
+    return undefined;
+  }
+}
+
+/** 1-minute load average (runnable + waiting tasks), or NaN when unknown. */
+export function loadAverage1(): number {
+  try {
+    return Number(readFileSync('/proc/loadavg', 'utf8').split(' ')[0]);
+  } catch {
+    return Number.NaN;
+  }
+}
