@@ -187,9 +187,13 @@ function rfc3339Seconds(epochSeconds: number): string {
  * the authenticator's job, since they need the object store.
  */
 export class TokenIssuer {
+  /** `iss` of every token this cluster mints. */
   readonly issuer: string;
+  /** The API server audiences: default `aud`, and what request tokens must intersect. */
   readonly audiences: readonly string[];
+  /** Minimum accepted lifetime in seconds; 600 when the option is not positive. */
   readonly minSeconds: number;
+  /** Maximum lifetime in seconds, or undefined for none. */
   readonly maxSeconds: number | undefined;
   private readonly now: () => number;
   private readonly leewaySeconds: number;
