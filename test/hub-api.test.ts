@@ -342,6 +342,46 @@ describe('hub API against kube-sim and Redis', () => {
     expect(counts).toEqual({ waiting: 0, delayed: 1, active: 0 });
     const again = (await queueOf(cluster).getJobs(['delayed']))[0];
     expect(again?.id).toBe(delayed.id);
+
+    // Redis holds only work: after losing the queue, a re-plan rebuilds the same deadline.
+    await queueOf(cluster).obliterate({ force: true });
+    hub.dispatcher.replanAll();
+    await hub.dispatcher.idle();
+    const rebuilt = await waitFor(
+      'rebuilt rotation job',
+      async () => (await queueOf(cluster).getJobs(['delayed']))[0],
+    );
+    expect(rebuilt.timestamp + (rebuilt.delay ?? 0)).toBe(fireAt);
+
+    // An immediate job replaces the pending delayed one (a deleted Secret must not wait for the deadline).
+    await rest.delete(secretPath(cluster, 'm1'));
+    const immediate = await waitFor(
+      'immediate job',
+      async () => (await queueOf(cluster).getJobs(['waiting']))[0],
+    );
+    expect(immediate.data).toMatchObject({ name: 'm1', mintReason: 'SecretMissing' });
+    expect(await queueOf(cluster).getJobCounts('waiting', 'delayed')).toEqual({ waiting: 1, delayed: 0 });
+
+    // Deleting the MSA enqueues the ServiceAccount deletion in place of the pending reconcile.
+    await rest.delete(msaPath(cluster, 'm1'));
+    const deletion = await waitFor('delete job', async () =>
+      (await queueOf(cluster).getJobs(['waiting'])).find((j) => j.name === 'delete-service-account'),
+    );
+    expect(deletion.data).toMatchObject({ cluster, namespace: cluster, name: 'm1', uid: msa.metadata.uid });
+    expect(await queueOf(cluster).getJobCounts('waiting', 'delayed')).toEqual({ waiting: 1, delayed: 0 });
+  });
+
+  it('deletes an MSA ttlSecondsAfterCreation after its creation', async () => {
+    const { name: cluster } = await newCluster('ttl');
+    const created = Date.now();
+    const msa = await createMsa(cluster, 'eph', { rotation: {}, ttlSecondsAfterCreation: 1 });
+    const due = Date.parse(msa.metadata.creationTimestamp ?? '') + 1000;
+    await waitFor('TTL deletion', async () =>
+      (await rest.getOptional(msaPath(cluster, 'eph'))) === undefined ? true : undefined,
+    );
+    // creationTimestamp has whole seconds, so "1 s after creation" is measured from it.
+    expect(Date.now()).toBeGreaterThanOrEqual(due);
+    expect(Date.now() - created).toBeLessThan(5000);
   });
 
   it('records a shortened lifetime in the annotations and an Event without the token', async () => {
