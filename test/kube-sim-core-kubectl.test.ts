@@ -150,6 +150,23 @@ describe('kubectl apply of the MSA CRD and sample (apiextensions-apiserver defau
     ).toContain('serverside-applied');
   });
 
+  it('moves from client-side to server-side apply without conflicts (fieldmanager lastappliedmanager.go)', async () => {
+    const cm =
+      'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: migrate\n  namespace: cluster1\ndata:\n  a: "1"\n';
+    await ok(['apply', '-f', '-'], cm);
+    expect(await ok(['apply', '--server-side', '-f', '-'], cm.replace('"1"', '"2"'))).toContain(
+      'serverside-applied',
+    );
+    const live = JSON.parse(await ok(['get', 'configmap', 'migrate', '-n', 'cluster1', '-o', 'json'])) as {
+      data: Record<string, string>;
+      metadata: { annotations: Record<string, string> };
+    };
+    expect(live.data).toEqual({ a: '2' });
+    expect(
+      JSON.parse(live.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration'] ?? '{}'),
+    ).toMatchObject({ data: { a: '2' } });
+  });
+
   it('typed commands send protobuf: create secret/serviceaccount/token, auth whoami', async () => {
     await ok(['create', 'secret', 'generic', 's1', '-n', 'cluster1', '--from-literal=k=v']);
     expect(await ok(['get', 'secret', 's1', '-n', 'cluster1', '-o', 'jsonpath={.data.k}'])).toBe(

@@ -137,15 +137,16 @@ function apply(
         metadata: { name, ...(type.namespaced && namespace ? { namespace } : {}) },
       };
   const scope = subresource === 'status' ? 'status-only' : type.hasStatus ? 'no-status' : 'all';
-  const outcome = serverSideApply({
+  const liveFields = fieldSetOf(live, version.schema, resolve, { scope });
+  const params = {
     live,
-    liveFields: fieldSetOf(live, version.schema, resolve, { scope }),
+    liveFields,
     applied,
     appliedFields: fieldSetOf(applied, version.schema, resolve, { scope }),
     managers: readManagedFields(live),
     id: {
       manager: ctx.fieldManager,
-      operation: 'Apply',
+      operation: 'Apply' as const,
       apiVersion: expectedVersion,
       subresource,
       now: service.timestamp(),
@@ -153,12 +154,29 @@ function apply(
     force,
     schema: version.schema,
     resolve,
-  });
+  };
+  let outcome = serverSideApply(params);
+  if (!outcome.ok && ctx.fieldManager === 'kubectl') {
+    // lastappliedmanager.go: for manager "kubectl", conflicts on fields that the client-side
+    // apply annotation still holds with their live value are the user's own and are forced.
+    const allowed = unchangedSinceLastApplied(live, liveFields, version.schema, resolve, scope);
+    if (outcome.conflicts.every((c) => allowed.has(c.path)))
+      outcome = serverSideApply({ ...params, force: true });
+  }
   if (!outcome.ok) {
     const { message, causes } = conflictMessage(outcome.conflicts);
     throw new ApiError(409, StatusReason.Conflict, message, { causes });
   }
   const merged = outcome.object as KubeObject;
+  if (ctx.fieldManager === 'kubectl' && live.metadata.annotations?.[LAST_APPLIED] !== undefined) {
+    // lastappliedupdater.go: kubectl's server-side apply keeps the client-side annotation current.
+    const snapshot = structuredClone(applied);
+    if (snapshot.metadata.annotations) delete snapshot.metadata.annotations[LAST_APPLIED];
+    merged.metadata.annotations = {
+      ...(merged.metadata.annotations ?? {}),
+      [LAST_APPLIED]: `${JSON.stringify(snapshot)}\n`,
+    };
+  }
   const mode: WriteMode = { subresource, managers: outcome.managers, operation: 'Apply' };
   if (!existing) {
     if (subresource === 'status') throw invalid(type.group, type.kind, name, []);
@@ -167,4 +185,29 @@ function apply(
   }
   merged.metadata.resourceVersion = live.metadata.resourceVersion;
   return service.update(rr, namespace, name, merged, ctx, mode, false);
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+
+/** Fields of the last-applied annotation whose value is still the live one. */
+function unchangedSinceLastApplied(
+  live: KubeObject,
+  liveFields: Map<string, string>,
+  schema: ResolvedResource['version']['schema'],
+  resolve: ResourceService['registry']['resolveRef'],
+  scope: 'all' | 'no-status' | 'status-only',
+): Set<string> {
+  const raw = live.metadata.annotations?.[LAST_APPLIED];
+  if (!raw) return new Set();
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(raw);
+  } catch {
+    return new Set();
+  }
+  if (!isJsonObject(parsed)) return new Set();
+  const lastApplied = fieldSetOf(parsed, schema, resolve, { scope });
+  return new Set(
+    [...lastApplied].filter(([path, value]) => liveFields.get(path) === value).map(([path]) => path),
+  );
 }

@@ -20,6 +20,7 @@ import {
   notFound,
 } from '../status-error.js';
 import type { JsonObject, KubeObject } from '../types.js';
+import { jsonEqual } from '../types.js';
 import { toVersion } from '../object-codec.js';
 import { generateNameSuffix } from '../names.js';
 import type { ListOptions } from './list-options.js';
@@ -390,6 +391,17 @@ export class ResourceService {
     if (mode.managers) {
       writeManagedFields(obj, mode.managers);
       return;
+    }
+    // A client that changes managedFields itself (kubectl's client-side to server-side apply
+    // migration, or `managedFields: []` to reset) has its version kept
+    // (staging/src/k8s.io/apimachinery/pkg/util/managedfields/internal/managedfieldsupdater.go).
+    const sent = obj.metadata.managedFields;
+    if (old && sent !== undefined && !jsonEqual(sent, old.metadata.managedFields ?? [])) {
+      if (!Array.isArray(sent) || sent.length === 0) {
+        delete obj.metadata.managedFields;
+        return;
+      }
+      old = { ...old, metadata: { ...old.metadata, managedFields: sent } };
     }
     if (!ctx.fieldManager) {
       if (old) obj.metadata.managedFields = old.metadata.managedFields;
