@@ -392,3 +392,30 @@ describe('bootstrap policy once seeded', () => {
     });
   });
 });
+
+describe('system:auth-delegator', () => {
+  it('grants TokenReview and SubjectAccessReview creation once bound, like the bootstrap role', () => {
+    const lookup = new MapLookup();
+    const authz = createRbacAuthorizer(lookup);
+    const tokenReview = request({
+      verb: 'create',
+      apiGroup: 'authentication.k8s.io',
+      resource: 'tokenreviews',
+      namespace: '',
+      name: '',
+    });
+    expect(authz.authorize(tokenReview).allowed).toBe(false);
+    lookup.put({
+      apiVersion: RBAC,
+      kind: 'ClusterRoleBinding',
+      metadata: { name: 'builder-delegates' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:auth-delegator' },
+      subjects: [{ kind: 'ServiceAccount', name: 'builder', namespace: 'team' }],
+    });
+    expect(authz.authorize(tokenReview)).toEqual({
+      allowed: true,
+      reason:
+        'RBAC: allowed by ClusterRoleBinding "builder-delegates" of ClusterRole "system:auth-delegator" to ServiceAccount "builder/team"',
+    });
+  });
+});

@@ -143,6 +143,11 @@ export const BOOTSTRAP_CLUSTER_ROLES: readonly RbacRoleObject[] = Object.freeze(
   clusterRole('system:public-info-viewer', [
     { verbs: ['get'], nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'] },
   ]),
+  // Not bound by default; delegating authenticators (webhooks, the hub) are bound to it.
+  clusterRole('system:auth-delegator', [
+    { verbs: ['create'], apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'] },
+    { verbs: ['create'], apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'] },
+  ]),
   clusterRole('system:service-account-issuer-discovery', [
     {
       verbs: ['get'],
