@@ -426,3 +426,69 @@ describe('create on update (the strategies’ AllowCreateOnUpdate)', () => {
     expect(statusOf(err)).toBe(404);
   });
 });
+
+describe('deletion propagation (metav1.DeletionPropagation, pkg/controller/garbagecollector)', () => {
+  async function ownerWithDependent(name: string): Promise<string> {
+    const owner = await core.createNamespacedConfigMap({
+      namespace: 'cluster1',
+      body: { metadata: { name } },
+    });
+    const uid = owner.metadata?.uid ?? '';
+    await core.createNamespacedSecret({
+      namespace: 'cluster1',
+      body: {
+        metadata: {
+          name: `${name}-dep`,
+          ownerReferences: [{ apiVersion: 'v1', kind: 'ConfigMap', name, uid }],
+        },
+      },
+    });
+    return uid;
+  }
+
+  it('Orphan removes the owner reference and keeps the dependent', async () => {
+    await ownerWithDependent('orph');
+    await core.deleteNamespacedConfigMap({
+      name: 'orph',
+      namespace: 'cluster1',
+      propagationPolicy: 'Orphan',
+    });
+    await until(
+      () => sim.cluster.get('v1', 'ConfigMap', 'cluster1', 'orph'),
+      (v) => v === undefined,
+    );
+    const dep = sim.cluster.get('v1', 'Secret', 'cluster1', 'orph-dep');
+    expect(dep?.metadata.ownerReferences).toBeUndefined();
+  });
+
+  it('Foreground deletes dependents first, the owner carrying foregroundDeletion meanwhile', async () => {
+    await ownerWithDependent('fg');
+    await core.patchNamespacedSecret(
+      { name: 'fg-dep', namespace: 'cluster1', body: { metadata: { finalizers: ['example.com/hold'] } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await core.deleteNamespacedConfigMap({
+      name: 'fg',
+      namespace: 'cluster1',
+      propagationPolicy: 'Foreground',
+    });
+    const owner = await until(
+      () => sim.cluster.get('v1', 'ConfigMap', 'cluster1', 'fg'),
+      (v) => v?.metadata.deletionTimestamp !== undefined,
+    );
+    expect(owner?.metadata.finalizers).toEqual(['foregroundDeletion']);
+    await until(
+      () => sim.cluster.get('v1', 'Secret', 'cluster1', 'fg-dep'),
+      (v) => v?.metadata.deletionTimestamp !== undefined,
+    );
+    expect(sim.cluster.get('v1', 'ConfigMap', 'cluster1', 'fg')).toBeDefined();
+    await core.patchNamespacedSecret(
+      { name: 'fg-dep', namespace: 'cluster1', body: { metadata: { finalizers: null } } },
+      k8s.setHeaderOptions('Content-Type', k8s.PatchStrategy.MergePatch),
+    );
+    await until(
+      () => sim.cluster.get('v1', 'ConfigMap', 'cluster1', 'fg'),
+      (v) => v === undefined,
+    );
+  });
+});

@@ -7,16 +7,31 @@ import type { KubeObject } from '../api/types.js';
 import type { ObjectStore, StoreEvent } from '../store/object-store.js';
 import { WorkQueue } from './work-queue.js';
 
+/** Where an object lives in the store. */
+interface ObjectRef {
+  key: string;
+  namespace: string | undefined;
+  name: string;
+}
+
+function refId(r: ObjectRef): string {
+  return `${r.key}|${r.namespace ?? ''}|${r.name}`;
+}
+
 /**
- * The garbage collector of kube-controller-manager (pkg/controller/garbagecollector), simplified
- * to its observable behaviour: a dependent is deleted (background) once none of its owners
- * (matched by uid) exists; an owner deleted with `orphan` loses its dependents' references first;
- * one deleted with `foregroundDeletion` waits until its dependents are gone.
+ * The garbage collector of kube-controller-manager (pkg/controller/garbagecollector), reduced to
+ * its observable behaviour: a dependent is deleted (background) once none of its owners (matched
+ * by uid) exists; an owner deleted with the `orphan` finalizer first loses its dependents'
+ * references; one deleted with `foregroundDeletion` waits until its dependents are gone. An
+ * owner-uid → dependents index keeps each deletion cheap.
  */
 export class GarbageCollector {
   private readonly unsubscribe: () => void;
   private readonly queue = new WorkQueue();
-  private readonly uids = new Set<string>();
+  /** uid → where the object is, for every live object. */
+  private readonly live = new Map<string, ObjectRef>();
+  /** owner uid → dependents (by refId). */
+  private readonly dependents = new Map<string, Map<string, ObjectRef>>();
 
   constructor(
     private readonly store: ObjectStore,
@@ -32,110 +47,129 @@ export class GarbageCollector {
     this.queue.stop();
   }
 
+  private index(e: StoreEvent): void {
+    const ref: ObjectRef = {
+      key: e.key,
+      namespace: e.object.metadata.namespace,
+      name: e.object.metadata.name ?? '',
+    };
+    const id = refId(ref);
+    for (const o of e.previous?.metadata.ownerReferences ?? []) this.dependents.get(o.uid)?.delete(id);
+    const uid = e.object.metadata.uid ?? '';
+    if (e.type === 'DELETED') {
+      this.live.delete(uid);
+      return;
+    }
+    this.live.set(uid, ref);
+    for (const o of e.object.metadata.ownerReferences ?? []) {
+      let deps = this.dependents.get(o.uid);
+      if (!deps) {
+        deps = new Map();
+        this.dependents.set(o.uid, deps);
+      }
+      deps.set(id, ref);
+    }
+  }
+
   private onEvent(e: StoreEvent): void {
     const uid = e.object.metadata.uid;
     if (!uid) return;
+    this.index(e);
     if (e.type === 'DELETED') {
-      this.uids.delete(uid);
       this.queue.add(() => this.collectDependentsOf(uid));
+      for (const o of e.object.metadata.ownerReferences ?? []) {
+        const owner = this.live.get(o.uid);
+        if (owner) this.queue.add(() => this.processOwner(owner));
+      }
       return;
     }
-    this.uids.add(uid);
     const refs = e.object.metadata.ownerReferences ?? [];
-    if (e.type === 'ADDED' && refs.length > 0) this.queue.add(() => this.collectIfOrphaned(e.key, e.object));
+    if (e.type === 'ADDED' && refs.length > 0) {
+      this.queue.add(() =>
+        this.collectIfOrphaned({
+          key: e.key,
+          namespace: e.object.metadata.namespace,
+          name: e.object.metadata.name ?? '',
+        }),
+      );
+    }
     const fin = e.object.metadata.finalizers ?? [];
     if (
       e.object.metadata.deletionTimestamp &&
       (fin.includes(FINALIZER_ORPHAN) || fin.includes(FINALIZER_FOREGROUND))
     ) {
-      this.queue.add(() => this.processOwnerFinalizers(e.key, e.object));
+      this.queue.add(() =>
+        this.processOwner({
+          key: e.key,
+          namespace: e.object.metadata.namespace,
+          name: e.object.metadata.name ?? '',
+        }),
+      );
     }
   }
 
-  private everyObject(): Array<{ type: ResourceType; obj: KubeObject }> {
-    const out: Array<{ type: ResourceType; obj: KubeObject }> = [];
-    for (const type of this.registry.all()) {
-      if (type.virtual) continue;
-      for (const obj of this.store.list(resourceKey(type.group, type.plural))) out.push({ type, obj });
-    }
-    return out;
+  private typeOf(key: string): ResourceType | undefined {
+    return this.registry.all().find((t) => resourceKey(t.group, t.plural) === key);
   }
 
-  private dependentsOf(uid: string): Array<{ type: ResourceType; obj: KubeObject }> {
-    return this.everyObject().filter(({ obj }) =>
-      (obj.metadata.ownerReferences ?? []).some((r) => r.uid === uid),
+  private read(ref: ObjectRef): KubeObject | undefined {
+    return this.store.get(ref.key, ref.namespace, ref.name);
+  }
+
+  private deleteObject(ref: ObjectRef, policy?: 'Foreground'): void {
+    const type = this.typeOf(ref.key);
+    const obj = this.read(ref);
+    const version = type?.versions.find((v) => v.name === type.storageVersion) ?? type?.versions[0];
+    if (!type || !version || !obj || obj.metadata.deletionTimestamp) return;
+    this.service.delete(
+      { type, version },
+      ref.namespace,
+      ref.name,
+      policy ? { propagationPolicy: policy } : {},
     );
   }
 
-  private deleteObject(type: ResourceType, obj: KubeObject, policy?: 'Foreground'): void {
-    const version = type.versions.find((v) => v.name === type.storageVersion) ?? type.versions[0];
-    if (!version || obj.metadata.deletionTimestamp) return;
-    try {
-      this.service.delete(
-        { type, version },
-        obj.metadata.namespace,
-        obj.metadata.name ?? '',
-        policy ? { propagationPolicy: policy } : {},
-      );
-    } catch {
-      // Already gone: nothing to collect.
-    }
-  }
-
   private collectDependentsOf(uid: string): void {
-    for (const { type, obj } of this.dependentsOf(uid)) {
-      const owners = obj.metadata.ownerReferences ?? [];
-      if (owners.every((r) => !this.uids.has(r.uid))) this.deleteObject(type, obj);
-    }
-    this.recheckForeground();
+    for (const ref of [...(this.dependents.get(uid)?.values() ?? [])]) this.collectIfOrphaned(ref);
+    if ((this.dependents.get(uid)?.size ?? 0) === 0) this.dependents.delete(uid);
   }
 
-  private collectIfOrphaned(key: string, obj: KubeObject): void {
-    const current = this.store.get(key, obj.metadata.namespace, obj.metadata.name ?? '');
-    if (!current || current.metadata.uid !== obj.metadata.uid) return;
-    const owners = current.metadata.ownerReferences ?? [];
-    if (owners.length > 0 && owners.every((r) => !this.uids.has(r.uid))) {
-      const type = this.registry.all().find((t) => resourceKey(t.group, t.plural) === key);
-      if (type) this.deleteObject(type, current);
-    }
+  private collectIfOrphaned(ref: ObjectRef): void {
+    const obj = this.read(ref);
+    const owners = obj?.metadata.ownerReferences ?? [];
+    if (obj && owners.length > 0 && owners.every((r) => !this.live.has(r.uid))) this.deleteObject(ref);
   }
 
-  private processOwnerFinalizers(key: string, owner: KubeObject): void {
-    const current = this.store.get(key, owner.metadata.namespace, owner.metadata.name ?? '');
-    if (!current?.metadata.deletionTimestamp) return;
-    const uid = current.metadata.uid ?? '';
-    const fin = current.metadata.finalizers ?? [];
+  private processOwner(ref: ObjectRef): void {
+    const owner = this.read(ref);
+    if (!owner?.metadata.deletionTimestamp) return;
+    const uid = owner.metadata.uid ?? '';
+    const fin = owner.metadata.finalizers ?? [];
+    const deps = [...(this.dependents.get(uid)?.values() ?? [])];
     if (fin.includes(FINALIZER_ORPHAN)) {
-      for (const { type, obj } of this.dependentsOf(uid)) {
-        const next = structuredClone(obj);
-        next.metadata.ownerReferences = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
-        if (next.metadata.ownerReferences.length === 0) delete next.metadata.ownerReferences;
-        this.store.update(resourceKey(type.group, type.plural), next);
+      for (const d of deps) {
+        const obj = this.read(d);
+        if (!obj) continue;
+        const rest = (obj.metadata.ownerReferences ?? []).filter((r) => r.uid !== uid);
+        if (rest.length > 0) obj.metadata.ownerReferences = rest;
+        else delete obj.metadata.ownerReferences;
+        this.store.update(d.key, obj);
       }
-      this.removeFinalizer(key, current, FINALIZER_ORPHAN);
+      this.removeFinalizer(ref, owner, FINALIZER_ORPHAN);
       return;
     }
     if (fin.includes(FINALIZER_FOREGROUND)) {
-      const deps = this.dependentsOf(uid);
-      for (const { type, obj } of deps) this.deleteObject(type, obj, 'Foreground');
-      if (deps.length === 0) this.removeFinalizer(key, current, FINALIZER_FOREGROUND);
+      for (const d of deps) this.deleteObject(d, 'Foreground');
+      if (deps.every((d) => !this.read(d))) this.removeFinalizer(ref, owner, FINALIZER_FOREGROUND);
     }
   }
 
-  private recheckForeground(): void {
-    for (const { type, obj } of this.everyObject()) {
-      if (obj.metadata.deletionTimestamp && (obj.metadata.finalizers ?? []).includes(FINALIZER_FOREGROUND)) {
-        this.processOwnerFinalizers(resourceKey(type.group, type.plural), obj);
-      }
-    }
-  }
-
-  private removeFinalizer(key: string, obj: KubeObject, finalizer: string): void {
+  private removeFinalizer(ref: ObjectRef, obj: KubeObject, finalizer: string): void {
     const next = structuredClone(obj);
     const rest = (obj.metadata.finalizers ?? []).filter((f) => f !== finalizer);
     if (rest.length > 0) next.metadata.finalizers = rest;
     else delete next.metadata.finalizers;
-    this.store.update(key, next);
-    if (rest.length === 0) this.store.delete(key, obj.metadata.namespace, obj.metadata.name ?? '');
+    this.store.update(ref.key, next);
+    if (rest.length === 0) this.store.delete(ref.key, ref.namespace, ref.name);
   }
 }
