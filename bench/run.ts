@@ -19,6 +19,7 @@ import {
   SECRET_TOKEN_KEY,
 } from '@msa/common';
 import { kubeRequest, type ClusterAccess } from '../scripts/lib/kube.js';
+import type { ProcessGroup } from '../scripts/lib/processes.js';
 import { startStack, type Stack } from '../scripts/lib/stack.js';
 import { BENCH_USAGE, parseBenchArgs, spokeNames, type BenchArgs } from './lib/bench-args.js';
 import { runBullmqBaseline, type BaselineResult } from './lib/bullmq-baseline.js';
@@ -101,6 +102,8 @@ interface Report {
 }
 
 let stack: Stack | undefined;
+/** The stack's processes while it is still starting (stack undefined). */
+let startingGroup: ProcessGroup | undefined;
 const created: PlannedMsa[] = [];
 let external = false;
 let cleaning: Promise<void> | undefined;
@@ -154,8 +157,12 @@ function onSignal(signal: NodeJS.Signals): void {
   interrupted = true;
   const force = setTimeout(() => process.exit(130), 45_000);
   force.unref();
-  // Still starting: main() cleans up as soon as startStack hands over the processes.
-  if (stack === undefined) return;
+  // Still starting: stop what exists; startStack then fails and main() returns.
+  if (stack === undefined) {
+    progress('stopping every process started so far');
+    void (startingGroup?.stopAll(3000) ?? Promise.resolve()).finally(() => process.exit(130));
+    return;
+  }
   cleaning ??= cleanUp();
   void cleaning.finally(() => process.exit(130));
 }
@@ -181,6 +188,12 @@ async function createAll(
     if (res.status !== 201) throw new Error(`create ${m.key}: HTTP ${res.status} ${res.text.slice(0, 300)}`);
     created.push(m);
   });
+}
+
+/** True when the cluster is a kube-sim that answers `/__sim/counters` to this kubeconfig's user. */
+async function hasCounters(cluster: ClusterAccess): Promise<boolean> {
+  const res = await kubeRequest(cluster, 'GET', '/__sim/counters?method=NONE').catch(() => undefined);
+  return res?.status === 200 && typeof (res.body as { count?: unknown } | undefined)?.count === 'number';
 }
 
 /** Waits until the hub's writes (leases and TokenReviews aside) stop changing: the pipeline is idle. */
@@ -273,6 +286,9 @@ async function main(): Promise<number> {
     workerConcurrency: args.concurrency,
     kubeconfigs: { hub: args.hubKubeconfig, spokes: args.spokeKubeconfigs },
     log: progress,
+    onProcessGroup: (g) => {
+      startingGroup = g;
+    },
   });
   const stackStartMs = performance.now() - stackStart;
   if (interrupted) {
@@ -282,8 +298,12 @@ async function main(): Promise<number> {
   }
   const s = stack;
   external = !s.simulated.has('hub');
-  const hubSimulated = s.simulated.has('hub');
-  const simSpokes = Object.values(s.spokes).filter((c) => s.simulated.has(c.name));
+  // Counters come from kube-sim's admin route, also when a kube-sim is given by kubeconfig.
+  const hubSimulated = await hasCounters(s.hub);
+  const spokeCounters = await Promise.all(
+    Object.values(s.spokes).map(async (c) => ((await hasCounters(c)) ? [c] : [])),
+  );
+  const simSpokes = spokeCounters.flat();
 
   const plan: PlannedMsa[] = Array.from({ length: args.msas }, (_, i) => {
     const namespace = spokes[i % spokes.length] ?? '';
@@ -402,7 +422,7 @@ async function main(): Promise<number> {
       clusters: spokes,
       workerConcurrency: args.concurrency,
       createParallelism: args.createParallelism,
-      hub: hubSimulated ? 'kube-sim' : 'kubeconfig',
+      hub: s.simulated.has('hub') ? 'kube-sim' : 'kubeconfig',
       spokes: Object.fromEntries(spokes.map((n) => [n, s.simulated.has(n) ? 'kube-sim' : 'kubeconfig'])),
       redis: args.redisUrl === undefined ? 'private redis-server' : 'given',
     },
@@ -477,7 +497,7 @@ function printReport(r: Report, reported: number): void {
     const ph = r.phases;
     const trio = (x: LatencySummary): string => `${ms(x.p50Ms)} / ${ms(x.p95Ms)} / ${ms(x.p99Ms)}`;
     line(`  create → worker starts job (p50/95/99)`, trio(ph.toJobStart));
-    line(`  worker job run (p50/95/99)`, trio(ph.jobRun));
+    line(`  worker job incl. hub report (p50/95/99)`, trio(ph.jobRun));
     line(`  job done → watch sees status (p50/95/99)`, trio(ph.toWatchEvent));
   }
   if (r.watch.restarts > 0 || r.watch.seenByRelist > 0) {
@@ -486,7 +506,8 @@ function printReport(r: Report, reported: number): void {
   out.push('');
   out.push('Hub API-server writes (POST/PUT/PATCH/DELETE; the benchmark’s own MSA creates excluded)');
   const w = r.hubWrites;
-  if (w === null) out.push('  n/a: the hub is not a kube-sim (no request counters)');
+  if (w === null)
+    out.push('  n/a: the hub does not answer /__sim/counters (not a kube-sim): no request counts');
   else {
     const p = w.perToken;
     line(

@@ -48,6 +48,11 @@ export interface StackOptions {
   kubeconfigs?: { hub?: string | undefined; spokes?: Record<string, string | undefined> };
   /** Progress messages. */
   log?: (message: string) => void;
+  /**
+   * Called with the process group as soon as it exists, so a caller interrupted during start-up
+   * (SIGINT) can stop what was started so far.
+   */
+  onProcessGroup?: (group: ProcessGroup) => void;
 }
 
 /** A running stack. */
@@ -66,8 +71,15 @@ export interface Stack {
   readonly workers: Readonly<Record<string, ManagedProcess>>;
   /** Worker settings per cluster (paths of the credential and CA files). */
   readonly workerArgs: Readonly<Record<string, string[]>>;
-  /** Restarts one worker process (e.g. after a test stopped it). */
-  startWorker(cluster: string): Promise<ManagedProcess>;
+  /**
+   * Restarts one worker process (e.g. after a test stopped it); `extraArgs` are appended to its
+   * flags (the later of a repeated flag wins, e.g. `--agent-namespace`).
+   */
+  startWorker(cluster: string, extraArgs?: readonly string[]): Promise<ManagedProcess>;
+  /** Stops one worker process (SIGTERM); its heartbeats stop, its queue waits. */
+  stopWorker(cluster: string): Promise<void>;
+  /** Stops `msa-hub` and starts it again with the same settings; resolves when /readyz answers 200. */
+  restartHub(): Promise<ManagedProcess>;
   /** Stops every process this stack started (Redis included), within ~10 s. */
   stop(): Promise<void>;
 }
@@ -162,6 +174,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first`);
   }
   const group = new ProcessGroup(join(dir, 'logs'));
+  options.onProcessGroup?.(group);
   try {
     const redisUrl = options.redisUrl ?? (await startRedis(group, dir));
     log(`redis: ${redisUrl}${options.redisUrl ? '' : ' (private redis-server)'}`);
@@ -262,30 +275,32 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
 
     const ops = { username: 'admin', password: randomBytes(12).toString('base64url') };
-    const hubProcess = group.start(
-      'msa-hub',
-      process.execPath,
-      [
-        CLI.hub,
-        'serve',
-        ...hubKc,
-        '--redis-url',
-        redisUrl,
-        '--listen-host',
-        '127.0.0.1',
-        '--listen-port',
-        String(port),
-        '--tls-cert',
-        join(tlsDir, 'tls.crt'),
-        '--tls-key',
-        join(tlsDir, 'tls.key'),
-        '--ops-username',
-        ops.username,
-        ...(options.hubArgs ?? []),
-      ],
-      // The password goes through the environment, not argv (visible in ps).
-      { ...process.env, MSA_HUB_OPS_PASSWORD: ops.password },
-    );
+    const startHub = (): ManagedProcess =>
+      group.start(
+        'msa-hub',
+        process.execPath,
+        [
+          CLI.hub,
+          'serve',
+          ...hubKc,
+          '--redis-url',
+          redisUrl,
+          '--listen-host',
+          '127.0.0.1',
+          '--listen-port',
+          String(port),
+          '--tls-cert',
+          join(tlsDir, 'tls.crt'),
+          '--tls-key',
+          join(tlsDir, 'tls.key'),
+          '--ops-username',
+          ops.username,
+          ...(options.hubArgs ?? []),
+        ],
+        // The password goes through the environment, not argv (visible in ps).
+        { ...process.env, MSA_HUB_OPS_PASSWORD: ops.password },
+      );
+    let hubProcess = startHub();
     const hubExited = hubProcess.exited.then((code) => {
       throw new Error(
         `msa-hub exited (${String(code)}) during start; see ${hubProcess.logFile}:\n${hubProcess.lines.slice(-20).join('\n')}`,
@@ -294,11 +309,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     hubExited.catch(() => undefined);
 
     const workers: Record<string, ManagedProcess> = {};
-    const startWorker = async (name: string): Promise<ManagedProcess> => {
+    const startWorker = async (name: string, extraArgs: readonly string[] = []): Promise<ManagedProcess> => {
       const startedAt = Date.now() - 1000;
       const proc = group.start(`msa-worker-${name}`, process.execPath, [
         CLI.worker,
         ...(workerArgs[name] ?? []),
+        ...extraArgs,
       ]);
       workers[name] = proc;
       const exited = proc.exited.then((code) => {
@@ -329,6 +345,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       ]);
       return proc;
     };
+    const hubReady = (): Promise<unknown> =>
+      waitFor(
+        'the hub /readyz',
+        async () =>
+          (await httpsJson(hubUrl, ca.certPem, undefined, 'GET', '/readyz')).status === 200
+            ? true
+            : undefined,
+        90_000,
+      );
     // Workers start alongside the hub (they retry their first heartbeat until it answers), which
     // saves several seconds of process start-up.
     await Promise.all([
@@ -358,10 +383,27 @@ export async function startStack(options: StackOptions): Promise<Stack> {
       redisUrl,
       ops: { ...ops, dashboardUrl: `${hubUrl}/ops/queues` },
       group,
-      hubProcess,
+      get hubProcess() {
+        return hubProcess;
+      },
       workers,
       workerArgs,
       startWorker,
+      stopWorker: async (name) => {
+        const proc = workers[name];
+        if (proc !== undefined) await group.stop(proc);
+      },
+      restartHub: async () => {
+        await group.stop(hubProcess);
+        hubProcess = startHub();
+        const proc = hubProcess;
+        const exited = proc.exited.then((code) => {
+          throw new Error(`msa-hub exited (${String(code)}) after a restart; see ${proc.logFile}`);
+        });
+        exited.catch(() => undefined);
+        await Promise.race([hubReady(), exited]);
+        return proc;
+      },
       stop: () => group.stopAll(6000),
     };
   } catch (err) {
