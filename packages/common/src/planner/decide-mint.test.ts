@@ -135,6 +135,36 @@ describe('decideMint (hub half of the mint rules, UPSTREAM-BEHAVIOR "When a toke
       { action: 'none', nextCheckAt: deadline },
     ],
     [
+      'ours: a token whose exp is not the recorded expiry (older, expired or revoked) → TokenReplaced',
+      {
+        msa: msa(),
+        secret: secret({
+          token: `${b64url({ alg: 'RS256' })}.${b64url({
+            sub: `system:serviceaccount:${AGENT_NS}:m1`,
+            exp: Date.parse('2025-12-31T00:00:00Z') / 1000,
+          })}.c2ln`,
+        }),
+        now: before,
+        agentNamespace: AGENT_NS,
+      },
+      mint('TokenReplaced'),
+    ],
+    [
+      'the token whose exp is the recorded expiry (to the second) → none',
+      {
+        msa: msa(),
+        secret: secret({
+          token: `${b64url({ alg: 'RS256' })}.${b64url({
+            sub: `system:serviceaccount:${AGENT_NS}:m1`,
+            exp: Date.parse(expiry) / 1000 + 1,
+          })}.c2ln`,
+        }),
+        now: before,
+        agentNamespace: AGENT_NS,
+      },
+      { action: 'none', nextCheckAt: deadline },
+    ],
+    [
       'upstream rule 3: at the 0.8 point → RotationDue',
       { msa: msa(), secret: secret(), now: deadline, agentNamespace: AGENT_NS },
       mint('RotationDue'),

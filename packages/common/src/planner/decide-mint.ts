@@ -26,6 +26,9 @@ export type MintDecision =
   | { action: 'none'; nextCheckAt: Date }
   | { action: 'invalid'; message: string };
 
+/** Slack between a token's `exp` and the recorded expiry (both whole seconds in practice). */
+const EXPIRY_TOLERANCE_MS = 2000;
+
 function parseTime(value: string | undefined): Date | undefined {
   if (value === undefined || value === '') return undefined;
   const ms = Date.parse(value);
@@ -42,7 +45,8 @@ function decodeBase64(value: string): string {
  * invalid validity → `invalid`; status `tokenSecretRef`/`expirationTimestamp` missing →
  * `StatusMissing`; Secret or `data.token` missing → `SecretMissing`; token not a JWT →
  * `TokenNotJwt` (ours; upstream stays failed forever); `sub` not the agent namespace's SA →
- * `SubjectMismatch`; past the 0.8 point (no jitter) → `RotationDue`; requested lifetime differs
+ * `SubjectMismatch`; the token's `exp` is not the recorded `expirationTimestamp` (± 2 s) →
+ * `TokenReplaced` (ours: someone put an older, expired or revoked token there); past the 0.8 point (no jitter) → `RotationDue`; requested lifetime differs
  * from the Secret's requested-seconds annotation → `ValidityChanged` (ours; absent annotation =
  * unknown, no mint); `msa-queue.io/rotate` differs from the Secret's `rotated-for` →
  * `ForcedRotation`. Otherwise `none` with the next check at the 0.8 point. The TokenReview
@@ -70,6 +74,13 @@ export function decideMint(input: DecideMintInput): MintDecision {
   if (agentNamespace !== undefined) {
     const expected = `system:serviceaccount:${agentNamespace}:${msa.metadata.name ?? ''}`;
     if (claims.sub !== expected) return { action: 'mint', reason: MintReason.SubjectMismatch };
+  }
+
+  // The status records the expiry of the token the hub stored; a token whose `exp` differs was put
+  // there by someone else (an older, expired or revoked token of the same SA): replace it now
+  // rather than at the next re-validation. Tokens without `exp` cannot be compared.
+  if (claims.exp !== undefined && Math.abs(claims.exp * 1000 - expiry.getTime()) > EXPIRY_TOLERANCE_MS) {
+    return { action: 'mint', reason: MintReason.TokenReplaced };
   }
 
   const deadline = computeRotationDeadline({ lastRefresh, expiry, jitterFraction: 0 });

@@ -1,5 +1,5 @@
 /**
- * Why a token is (re)minted. The hub decides the first seven ({@link decideMint});
+ * Why a token is (re)minted. The hub decides the first eight ({@link decideMint});
  * `TokenReviewFailed` is the worker's: the stored token no longer authenticates on the spoke.
  */
 export const MintReason = {
@@ -10,6 +10,7 @@ export const MintReason = {
   RotationDue: 'RotationDue',
   ValidityChanged: 'ValidityChanged',
   ForcedRotation: 'ForcedRotation',
+  TokenReplaced: 'TokenReplaced',
   TokenReviewFailed: 'TokenReviewFailed',
 } as const;
 /** Mint reason union. */
