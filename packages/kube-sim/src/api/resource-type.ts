@@ -60,6 +60,8 @@ export interface ResourceType {
   custom: boolean;
   /** Create-only virtual resources (tokenreviews, selfsubjectreviews): never stored. */
   virtual: boolean;
+  /** The CRD is being deleted: new custom resources are refused. */
+  terminating?: boolean;
   strategy: KindStrategy;
 }
 

@@ -50,7 +50,11 @@ export class CrdController {
         return;
       }
       const type = resourceTypeFromCrd(e.object);
-      if (type && !e.object.metadata.deletionTimestamp) this.registry.register(type);
+      if (type) {
+        // apiextensions-apiserver's crdHandler refuses creates once the CRD is terminating.
+        if (e.object.metadata.deletionTimestamp) type.terminating = true;
+        this.registry.register(type);
+      }
       this.queue.add(() => this.reconcile(e.object.metadata.name ?? ''));
       return;
     }
@@ -110,6 +114,26 @@ export class CrdController {
   }
 
   private cleanup(crd: KubeObject): void {
+    const status = isJsonObject(crd.status) ? crd.status : {};
+    const conditions = Array.isArray(status.conditions) ? status.conditions.filter(isJsonObject) : [];
+    if (!conditions.some((c) => c.type === 'Terminating')) {
+      const next = structuredClone(crd);
+      next.status = {
+        ...status,
+        conditions: [
+          ...conditions,
+          condition(
+            'Terminating',
+            'True',
+            'InstanceDeletionInProgress',
+            'CustomResource deletion is in progress',
+            this.service.timestamp(),
+          ),
+        ],
+      };
+      this.store.update(CRD_KEY, next);
+      return;
+    }
     const type = resourceTypeFromCrd(crd);
     if (type) {
       const key = resourceKey(type.group, type.plural);

@@ -105,6 +105,9 @@ export async function handleResource(
   ) {
     throw methodNotSupported({ group: type.group, resource: type.plural }, verb);
   }
+  if (type.terminating && verb === 'create') {
+    throw methodNotSupported({ group: type.group, resource: type.plural }, verb);
+  }
   if (type.virtual) {
     await handleReview(ctx, req, res, info, user);
     return;
