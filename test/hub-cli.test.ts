@@ -3,6 +3,7 @@ import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'no
 import https from 'node:https';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Redis } from 'ioredis';
 import { HubConfigSchema, createLogger, validateConfig, type HubConfig } from '@msa/common';
 import { KubeRest, createKubeConfig, installCrds, startHub } from '@msa/hub-dispatcher';
 import {
@@ -206,5 +207,28 @@ describe('msa-hub CLI', () => {
     await expect(startHub(config, { logger: createLogger({ name: 't', level: 'silent' }) })).rejects.toThrow(
       /Redis rejected our credentials/,
     );
+  });
+  it('stops at start with a clear message when the Redis ACL does not cover msa:*', async () => {
+    await installCrds(rest);
+    const admin = new Redis(redisUrl);
+    const user = `hub-noperm-${process.pid}`;
+    await admin.call('ACL', 'SETUSER', user, 'on', '>pw-1', '~other:*', '+@all');
+    await admin.quit();
+    const url = new URL(redisUrl);
+    url.username = user;
+    url.password = 'pw-1';
+    const validated = validateConfig(HubConfigSchema, {
+      kubeconfig,
+      redisUrl: url.toString(),
+      listenHost: '127.0.0.1',
+      listenPort: 0,
+      tlsCertFile: join(dir, 'tls.crt'),
+      tlsKeyFile: join(dir, 'tls.key'),
+      logLevel: 'silent',
+    });
+    if (!validated.ok) throw new Error(validated.problems.join('\n'));
+    await expect(
+      startHub(validated.value, { logger: createLogger({ name: 't', level: 'silent' }) }),
+    ).rejects.toThrow(/Redis refused a command \(ACL NOPERM\).*msa:\*/);
   });
 });

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import {
   LABEL_MANAGED_SA,
   LABEL_MANAGED_SA_VALUE,
+  QUEUE_PREFIX,
   createLogger,
   redactConfig,
   HubConfigSchema,
@@ -25,7 +26,7 @@ import { ResourceInformer, describe } from './k8s/resource-informer.js';
 import { TokenReviewer } from './k8s/token-reviewer.js';
 import { HubMetrics } from './metrics/hub-metrics.js';
 import { ClusterQueues } from './queue/cluster-queues.js';
-import { DeadLetters } from './queue/dead-letters.js';
+import { DEAD_LETTER_QUEUE, DeadLetters } from './queue/dead-letters.js';
 import { isRedisCredentialError, redisCredentialMessage } from './queue/redis-errors.js';
 
 /** Knobs for tests and embedding; production uses the defaults. */
@@ -101,6 +102,15 @@ async function connectRedis(url: string, logger: Logger, onFatal: (err: Error) =
   if (redis.status !== 'ready') {
     redis.disconnect();
     throw new Error(`cannot connect to Redis: ${lastError?.message ?? 'timed out'}`);
+  }
+  // Probe the key space the hub needs: an ACL that does not cover `msa:*` fails here, once, with
+  // a clear message, instead of as a stream of rejected enqueues.
+  try {
+    await redis.exists(`${QUEUE_PREFIX}:${DEAD_LETTER_QUEUE}:meta`);
+  } catch (err) {
+    redis.disconnect();
+    if (isRedisCredentialError(err)) throw new Error(redisCredentialMessage(err));
+    throw err;
   }
   // BullMQ loses jobs silently if Redis evicts keys (ECOSYSTEM-NOTES): say so loudly.
   const policy = /maxmemory_policy:(\S+)/.exec(await redis.info('memory').catch(() => ''))?.[1];
@@ -244,6 +254,9 @@ export async function startHub(config: HubConfig, options: StartHubOptions = {})
       revalidationIntervalSeconds: config.revalidationIntervalSeconds,
       ttlDeletionEnabled: config.ttlDeletionEnabled,
       planDelayMs: options.planDelayMs,
+      onFailure: (err) => {
+        if (isRedisCredentialError(err)) onFatal(err as Error);
+      },
       onStatusWrite: (reason) => metrics.statusWrites.inc({ reason }),
     });
     late.dispatcher = d;
@@ -316,7 +329,10 @@ export async function startHub(config: HubConfig, options: StartHubOptions = {})
         busy = true;
         Promise.resolve()
           .then(fn)
-          .catch((err: unknown) => logger.warn({ err: describe(err) }, `${what} failed`))
+          .catch((err: unknown) => {
+            if (isRedisCredentialError(err)) onFatal(err as Error);
+            else logger.warn({ err: describe(err) }, `${what} failed`);
+          })
           .finally(() => {
             busy = false;
           });

@@ -42,6 +42,8 @@ export interface DispatcherOptions {
   /** Plans running at once; default 16. */
   concurrency?: number;
   onStatusWrite?: (reason: string) => void;
+  /** Sees every planning/enqueue failure (the hub stops on Redis credential errors). */
+  onFailure?: (err: unknown) => void;
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
@@ -189,6 +191,7 @@ export class Dispatcher {
     try {
       await this.planOne(namespace, name);
     } catch (err) {
+      this.opts.onFailure?.(err);
       this.opts.logger.warn(
         { msa: key, err: describe(err) },
         'planning failed; the next event or resync retries',
@@ -307,6 +310,7 @@ export class Dispatcher {
       });
     } catch (err) {
       // The worker's orphan sweep deletes the labelled SA later; nothing is lost.
+      this.opts.onFailure?.(err);
       this.opts.logger.warn(
         { msa: `${ns}/${name}`, err: describe(err) },
         'cannot enqueue ServiceAccount deletion',

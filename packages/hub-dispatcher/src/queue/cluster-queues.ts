@@ -158,7 +158,11 @@ export class ClusterQueues {
       }
     }
     const delay = Math.max(1, at.getTime() - now.getTime());
-    const job = await q.add(JobName.Reconcile, data, this.jobOptions(dedupId, delay));
+    // timestamp = the planner's now, so the job fires exactly at `at` and a re-plan recognises it.
+    const job = await q.add(JobName.Reconcile, data, {
+      ...this.jobOptions(dedupId, delay),
+      timestamp: now.getTime(),
+    });
     this.opts.onEnqueued?.(EnqueueKind.Rotation);
     return { jobId: job.id, deduplicated: job.id === currentId };
   }
