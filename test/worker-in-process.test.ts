@@ -50,12 +50,11 @@ let redis: Redis;
 const calls: Recorded[] = [];
 const logs: string[] = [];
 const now = Math.floor(Date.now() / 1000);
-// Expires 5 s from now: renewed at 80% of its life, i.e. about 4 s after start.
-const firstCredential = fakeJwt({
-  sub: 'system:serviceaccount:cluster1:managed-serviceaccount-worker',
-  iat: now,
-  exp: now + 5,
-});
+/** Lifetime of the first credential; issued just before the worker starts (see beforeAll). */
+const FIRST_LIFE = 6;
+let issuedAt = 0;
+let firstCredential = '';
+let workerStartedAt = 0;
 const renewedCredential = fakeJwt({
   sub: 'system:serviceaccount:cluster1:managed-serviceaccount-worker',
   iat: now,
@@ -69,7 +68,6 @@ beforeAll(async () => {
   const ca = await createCertificateAuthority('fake-hub');
   const cert = await issueServingCertificate(ca, []);
   writeFileSync(join(dir, 'hub-ca.crt'), ca.certPem);
-  writeFileSync(join(dir, 'credential'), firstCredential);
   hub = createServer({ cert: cert.certPem, key: cert.keyPem }, (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -125,9 +123,18 @@ beforeAll(async () => {
       cb();
     },
   });
+  // Issued now, so a slow machine cannot eat its life before the worker runs.
+  issuedAt = Math.floor(Date.now() / 1000);
+  firstCredential = fakeJwt({
+    sub: 'system:serviceaccount:cluster1:managed-serviceaccount-worker',
+    iat: issuedAt,
+    exp: issuedAt + FIRST_LIFE,
+  });
+  writeFileSync(join(dir, 'credential'), firstCredential);
   worker = await startWorker(config.value, {
     logger: createLogger({ name: 'spoke-worker', level: 'debug', destination }),
   });
+  workerStartedAt = Date.now();
   redis = new Redis(redisUrl, { maxRetriesPerRequest: null });
   queue = new Queue(queueNameForCluster('cluster1'), { connection: redis, prefix: QUEUE_PREFIX });
 }, 60_000);
@@ -172,9 +179,10 @@ describe('spoke worker in-process', () => {
     const renewal = renewals[0];
     if (renewal === undefined) throw new Error('no renewal');
     expect(renewal.bearer).toBe(firstCredential);
-    // Due at iat + 0.8 × 5 s; it must come before the first credential expires.
-    expect(renewal.at).toBeGreaterThanOrEqual(now * 1000 + 3500);
-    expect(renewal.at).toBeLessThan((now + 5) * 1000);
+    // Due at iat + 0.8 × life (at once if the worker started later than that), and before expiry.
+    const due = (issuedAt + 0.8 * FIRST_LIFE) * 1000;
+    expect(renewal.at).toBeGreaterThanOrEqual(Math.min(due, workerStartedAt) - 100);
+    expect(renewal.at).toBeLessThan((issuedAt + FIRST_LIFE) * 1000);
     expect(
       calls
         .filter((c) => c.path.endsWith('/heartbeat') && c.at < renewal.at)
