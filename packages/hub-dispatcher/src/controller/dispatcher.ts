@@ -14,6 +14,7 @@ import type { KubeRest } from '../k8s/kube-rest.js';
 import { statusWithCondition, updateMsaStatus } from '../k8s/msa-status-writer.js';
 import { describe, type InformerChange } from '../k8s/resource-informer.js';
 import { planMsa } from '../planner/plan-msa.js';
+import { isForeignTokenChange } from '../planner/foreign-token-change.js';
 import { isRevalidationDue } from '../planner/revalidation-schedule.js';
 import type { ClusterQueues } from '../queue/cluster-queues.js';
 import type { WorkerHealth } from './worker-health.js';
@@ -64,6 +65,7 @@ export class Dispatcher {
   private readonly delayed = new Map<string, NodeJS.Timeout>();
   private readonly ttlTimers = new Map<string, { at: number; timer: NodeJS.Timeout }>();
   private readonly rechecks = new Map<string, NodeJS.Timeout>();
+  private readonly verifyNext = new Set<string>();
   private readonly waiting: Array<() => void> = [];
   private active = 0;
   private stopped = false;
@@ -88,7 +90,13 @@ export class Dispatcher {
 
   /** Informer handler for the labelled token Secrets: re-plan the MSA of the same name. */
   onSecretChange(change: InformerChange<TokenSecret>): void {
-    this.schedule(change.object.metadata.namespace ?? '', change.object.metadata.name ?? '');
+    const ns = change.object.metadata.namespace ?? '';
+    const name = change.object.metadata.name ?? '';
+    // A token put there by someone else may look fine to the hub (right subject, same expiry
+    // second) yet not authenticate on the spoke: have the worker TokenReview it.
+    if (change.type === 'update' && isForeignTokenChange(change.old, change.object))
+      this.verifyNext.add(keyOf(ns, name));
+    this.schedule(ns, name);
   }
 
   /** Informer handler for ManagedClusters: re-plan every MSA of that namespace. */
@@ -281,7 +289,12 @@ export class Dispatcher {
       );
       if (res.written) this.opts.onStatusWrite?.(condition.reason);
     }
-    if (plan.reconcile !== undefined) {
+    const key = keyOf(namespace, name);
+    if (plan.reconcile === undefined && plan.rotationAt !== undefined && this.verifyNext.has(key)) {
+      this.verifyNext.delete(key);
+      await this.opts.queues.enqueueReconcile(this.jobData(msa, null, true, plan.expirationSeconds));
+    } else if (plan.reconcile !== undefined) {
+      this.verifyNext.delete(key);
       await this.opts.queues.enqueueReconcile(
         this.jobData(msa, plan.reconcile.mintReason, plan.reconcile.verify, plan.expirationSeconds),
       );
