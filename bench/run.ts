@@ -31,6 +31,7 @@ import {
   type HubWriteBreakdown,
   type SpokeCalls,
 } from './lib/hub-writes.js';
+import { metricDelta, readHubMetrics, type MetricSamples } from './lib/hub-metrics.js';
 import { watchTokenReported } from './lib/msa-watch.js';
 import { cpuDelta, loadAverage1, machineCpuMs, snapshotCpu, type CpuSnapshot } from './lib/process-cpu.js';
 import { mapLimit, summarize, type LatencySummary } from './lib/stats.js';
@@ -82,11 +83,15 @@ interface Report {
     jobRun: LatencySummary;
     toWatchEvent: LatencySummary;
     matched: number;
+    /** Reconcile job starts in the worker logs (one per MSA expected). */
+    reconcileJobStarts: number;
   } | null;
   watch: { restarts: number; seenByRelist: number };
   hubWrites: (HubWriteBreakdown & { perToken: Record<string, number> }) | null;
   /** Events about this run's MSAs on the hub, by reason (what the event writes were). */
   eventsByReason: Record<string, number>;
+  /** Hub `/metrics` counters that moved during the run (enqueues by kind, reports, status writes). */
+  hubMetrics: MetricSamples | null;
   spokeCalls: (SpokeCalls & { tokenRequestsPerMsa: number }) | null;
   baseline: BaselineResult & { pipelineToCeiling: number };
   /** CPU ms per process from the first create to the last report, and as % of one core. */
@@ -334,6 +339,7 @@ async function main(): Promise<number> {
   stopWatch = () => watch.stop();
   await watch.ready;
 
+  const metricsBefore = await readHubMetrics(s.hubUrl, s.hubCaPem).catch(() => undefined);
   const cpuBefore = snapshotCpu(pids);
   const machineBefore = machineCpuMs();
   const loadStart = loadAverage1();
@@ -389,6 +395,8 @@ async function main(): Promise<number> {
     };
   }
   const eventsByReason = await countEvents(s.hub, plan);
+  const metricsAfter = await readHubMetrics(s.hubUrl, s.hubCaPem).catch(() => undefined);
+  const hubMetrics = metricsBefore && metricsAfter ? metricDelta(metricsBefore, metricsAfter) : null;
   let spokeCalls: Report['spokeCalls'] = null;
   if (simSpokes.length === spokes.length) {
     const all = (await Promise.all(simSpokes.map((c) => readCounters(c)))).flat();
@@ -440,6 +448,7 @@ async function main(): Promise<number> {
     watch: { restarts: watch.restarts, seenByRelist: watch.seenByRelist },
     hubWrites,
     eventsByReason,
+    hubMetrics,
     spokeCalls,
     baseline: { ...base, pipelineToCeiling: tokensPerSecond / base.jobsPerSecond },
     cpu: {
@@ -499,6 +508,7 @@ function printReport(r: Report, reported: number): void {
     line(`  create → worker starts job (p50/95/99)`, trio(ph.toJobStart));
     line(`  worker job incl. hub report (p50/95/99)`, trio(ph.jobRun));
     line(`  job done → watch sees status (p50/95/99)`, trio(ph.toWatchEvent));
+    line('reconcile jobs started (worker logs)', `${ph.reconcileJobStarts} for ${r.settings.msas} MSAs`);
   }
   if (r.watch.restarts > 0 || r.watch.seenByRelist > 0) {
     line('watch restarts / seen by relist', `${r.watch.restarts} / ${r.watch.seenByRelist}`);
@@ -534,6 +544,11 @@ function printReport(r: Report, reported: number): void {
     out.push('  by request:');
     for (const [k, n] of Object.entries(w.byKey).sort((a, b) => b[1] - a[1]))
       out.push(`    ${String(n).padStart(6)}  ${k}`);
+  }
+  if (r.hubMetrics !== null) {
+    out.push('');
+    out.push('Hub /metrics counters that moved (measured window and quiet period)');
+    for (const [k, n] of Object.entries(r.hubMetrics).sort()) out.push(`    ${String(n).padStart(6)}  ${k}`);
   }
   const sc = r.spokeCalls;
   if (sc !== null) {
@@ -580,7 +595,7 @@ function latencyPhases(
   reportedAt: ReadonlyMap<string, number>,
   workerLines: readonly string[],
 ): Report['phases'] {
-  const jobs = reconcileJobTimes(workerLines);
+  const { jobs, starts } = reconcileJobTimes(workerLines);
   // Worker logs carry epoch ms; the benchmark's marks are performance.now().
   const epoch = (t: number): number => performance.timeOrigin + t;
   const toStart: number[] = [];
@@ -601,6 +616,7 @@ function latencyPhases(
     jobRun: summarize(run),
     toWatchEvent: summarize(toEvent),
     matched: run.length,
+    reconcileJobStarts: starts,
   };
 }
 
