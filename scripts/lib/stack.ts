@@ -78,8 +78,11 @@ export interface Stack {
   startWorker(cluster: string, extraArgs?: readonly string[]): Promise<ManagedProcess>;
   /** Stops one worker process (SIGTERM); its heartbeats stop, its queue waits. */
   stopWorker(cluster: string): Promise<void>;
-  /** Stops `msa-hub` and starts it again with the same settings; resolves when /readyz answers 200. */
-  restartHub(): Promise<ManagedProcess>;
+  /**
+   * Stops `msa-hub` and starts it again with the same settings plus `extraArgs` (e.g.
+   * `--ttl-deletion=false`); resolves when /readyz answers 200.
+   */
+  restartHub(extraArgs?: readonly string[]): Promise<ManagedProcess>;
   /** Stops every process this stack started (Redis included), within ~10 s. */
   stop(): Promise<void>;
 }
@@ -275,7 +278,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     );
 
     const ops = { username: 'admin', password: randomBytes(12).toString('base64url') };
-    const startHub = (): ManagedProcess =>
+    const startHub = (extraArgs: readonly string[] = []): ManagedProcess =>
       group.start(
         'msa-hub',
         process.execPath,
@@ -298,10 +301,12 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ...(options.hubArgs ?? []),
         ],
         // The password goes through the environment, not argv (visible in ps).
+          ...extraArgs,
         { ...process.env, MSA_HUB_OPS_PASSWORD: ops.password },
       );
     let hubProcess = startHub();
-    const hubExited = hubProcess.exited.then((code) => {
+    // Rejects when the current hub process exits (replaced by restartHub).
+    let hubExited: Promise<never> = hubProcess.exited.then((code) => {
       throw new Error(
         `msa-hub exited (${String(code)}) during start; see ${hubProcess.logFile}:\n${hubProcess.lines.slice(-20).join('\n')}`,
       );
@@ -393,15 +398,15 @@ export async function startStack(options: StackOptions): Promise<Stack> {
         const proc = workers[name];
         if (proc !== undefined) await group.stop(proc);
       },
-      restartHub: async () => {
+      restartHub: async (extraArgs = []) => {
         await group.stop(hubProcess);
-        hubProcess = startHub();
+        hubProcess = startHub(extraArgs);
         const proc = hubProcess;
-        const exited = proc.exited.then((code) => {
+        hubExited = proc.exited.then((code) => {
           throw new Error(`msa-hub exited (${String(code)}) after a restart; see ${proc.logFile}`);
         });
-        exited.catch(() => undefined);
-        await Promise.race([hubReady(), exited]);
+        hubExited.catch(() => undefined);
+        await Promise.race([hubReady(), hubExited]);
         return proc;
       },
       stop: () => group.stopAll(6000),

@@ -239,6 +239,13 @@ export async function startHub(config: HubConfig, options: StartHubOptions = {})
       clock,
       logger,
       onStatusWrite: (reason) => metrics.statusWrites.inc({ reason }),
+      // Another agent namespace means other SAs: re-plan the cluster so every token is re-minted.
+      onAgentNamespaceChange: (cluster) =>
+        late.dispatcher?.onClusterChange({
+          type: 'update',
+          object: { metadata: { name: cluster } },
+          old: {},
+        }),
     });
     await health.load();
 

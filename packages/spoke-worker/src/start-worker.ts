@@ -4,6 +4,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   computeBackoff,
+  JobName,
   createLogger,
   QUEUE_PREFIX,
   queueNameForCluster,
@@ -14,7 +15,7 @@ import { HubClient } from './hub-client/hub-client.js';
 import { CredentialKeeper } from './hub-client/credential-keeper.js';
 import { createProcessor, type WorkerLogger } from './queue/processor.js';
 import { describeRedisCredentialError, isRedisCredentialError } from './queue/redis-errors.js';
-import { requestRemint } from './queue/request-remint.js';
+import { requestRemint, SELF_JOB_OPTIONS } from './queue/request-remint.js';
 import { WORKER_VERSION } from './version.js';
 
 /** Options of {@link startWorker} beyond the validated config. */
@@ -255,6 +256,24 @@ export async function startWorker(
     },
     (err) => logger.warn({ err: err.message }, 'serviceaccount watch error; restarting'),
   );
+  // SAs whose MSA was deleted while this worker was down are orphans: sweep once at start (the
+  // sweep itself refuses to run on an unsynced or empty list of live MSAs). Same deduplication id
+  // as the hub's sweeps, so a hub-start sweep and this one fold.
+  queue
+    .add(
+      JobName.Sweep,
+      { cluster, reason: 'worker-start', enqueuedAt: new Date().toISOString() },
+      {
+        ...SELF_JOB_OPTIONS,
+        deduplication: { id: `sweep.${cluster}`, replace: true, keepLastIfActive: true },
+      },
+    )
+    .catch((err: unknown) =>
+      logger.warn(
+        { err: err instanceof Error ? err.message : String(err) },
+        'could not queue the start-up sweep',
+      ),
+    );
   worker.run().catch((err: unknown) => {
     if (isRedisCredentialError(err)) stopFatal(describeRedisCredentialError(err, keyPattern));
     else logger.error({ err: err instanceof Error ? err.message : String(err) }, 'worker stopped');

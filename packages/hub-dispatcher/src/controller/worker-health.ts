@@ -44,6 +44,12 @@ export interface WorkerHealthOptions {
   clock: () => Date;
   logger: Logger;
   onStatusWrite?: (reason: string) => void;
+  /**
+   * A cluster's worker reported an agent namespace other than the one known (or the first one
+   * since start): every MSA of the cluster must be re-planned, as their tokens' `sub` no longer
+   * matches.
+   */
+  onAgentNamespaceChange?: (cluster: string) => void;
 }
 
 /**
@@ -86,6 +92,7 @@ export class WorkerHealth {
       before !== undefined && record.lastSeen.getTime() - before.lastSeen.getTime() > timeoutMs;
     this.records.set(record.cluster, record);
     await recordHeartbeat(this.opts.rest, record, this.opts.heartbeatTimeoutSeconds);
+    if (before?.agentNamespace !== record.agentNamespace) this.opts.onAgentNamespaceChange?.(record.cluster);
     await this.check(record.cluster);
     return { returned };
   }
