@@ -1,11 +1,13 @@
 import { Type, type Static } from 'typebox';
-import { MINT_REASONS } from '../planner/mint-reason.js';
+import { MINT_REASONS, type MintReason } from '../planner/mint-reason.js';
 
 const DateTime = Type.String({ format: 'date-time', description: 'RFC 3339 timestamp' });
 const Name = Type.String({ minLength: 1, maxLength: 253 });
 
+// Type.Union over a mapped array cannot narrow its static type; Unsafe keeps the validation of the
+// union and gives the schema the MintReason union as its static type.
 /** `mintReason` of a reconcile job: one of the mint reasons, or null when the hub did not decide. */
-export const MintReasonSchema = Type.Union(MINT_REASONS.map((r) => Type.Literal(r)));
+export const MintReasonSchema = Type.Unsafe<MintReason>(Type.Union(MINT_REASONS.map((r) => Type.Literal(r))));
 
 /** Payload of a `reconcile` job. Never contains a token. */
 export const ReconcileJobSchema = Type.Object(
