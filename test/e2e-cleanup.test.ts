@@ -285,7 +285,12 @@ describe('ttlSecondsAfterCreation across dispatcher restarts', () => {
       ),
     ]);
     // Turned off: an MSA past its TTL stays (and gets its token as usual).
-    await waitToken('cluster2', 'ttl-off');
+    await Promise.all([waitToken('cluster2', 'ttl-off'), waitToken('cluster2', 'ttl-restart')]);
+    const availableBefore = conditionOf(
+      (await getJson(msaPath('cluster2', 'ttl-restart'))).body,
+      'WorkerAvailable',
+    );
+    expect(availableBefore?.status).toBe('True');
     await new Promise((r) => setTimeout(r, Math.max(0, created + 2500 - Date.now())));
     const kept = await getJson(msaPath('cluster2', 'ttl-off'));
     expect(kept.status).toBe(200);
@@ -304,6 +309,10 @@ describe('ttlSecondsAfterCreation across dispatcher restarts', () => {
     const requested = await waitDeletionRequested('cluster2', 'ttl-restart', 20_000);
     expect(requested).toBeGreaterThanOrEqual(20);
     expect(requested).toBeLessThanOrEqual(21);
+    // The hub was down longer than the heartbeat timeout, the worker was not: no flip.
+    expect(conditionOf((await getJson(msaPath('cluster2', 'ttl-restart'))).body, 'WorkerAvailable')).toEqual(
+      availableBefore,
+    );
     await releaseFinalizer('cluster2', 'ttl-restart');
   }, 60_000);
 });

@@ -40,6 +40,15 @@ describe('workerAvailabilityChange (writes only on flips)', () => {
     expect(workerAvailabilityChange(msa(status), lastSeen, NOW, 90_000)?.reason).toBe(reason);
   });
 
+  it('a hub restart is not a worker outage: the timeout counts from the hub start when that is later', () => {
+    const hubStart = new Date(NOW.getTime() - 30_000);
+    expect(workerAvailabilityChange(msa('True'), stale, NOW, 90_000, hubStart)).toBeUndefined();
+    const longAgo = new Date(NOW.getTime() - 100_000);
+    expect(workerAvailabilityChange(msa('True'), stale, NOW, 90_000, longAgo)?.reason).toBe(
+      'WorkerHeartbeatMissed',
+    );
+  });
+
   it('names the time last seen', () => {
     expect(workerAvailabilityChange(msa('True'), stale, NOW, 90_000)?.message).toContain(stale.toISOString());
   });

@@ -22,16 +22,21 @@ export interface MsaLister {
  * Pure: the WorkerAvailable condition an MSA should get, or `undefined` for "leave it". Only
  * flips are written: False when the worker has been silent longer than the timeout; back to
  * True only where it was False (a token report sets True on MSAs that never had it).
+ * `listeningSince` (the hub's start) keeps a hub restart from counting as a worker outage.
  */
 export function workerAvailabilityChange(
   msa: ManagedServiceAccount,
   lastSeen: Date | undefined,
   now: Date,
   timeoutMs: number,
+  listeningSince?: Date,
 ): ConditionInput | undefined {
   if (lastSeen === undefined) return undefined;
   const current = findCondition(msa.status?.conditions, ConditionType.WorkerAvailable);
-  const missed = now.getTime() - lastSeen.getTime() > timeoutMs;
+  // Silence while this hub was not running (a restart) is the hub's, not the worker's: the
+  // timeout counts from the later of the last heartbeat and the hub's start.
+  const from = Math.max(lastSeen.getTime(), listeningSince?.getTime() ?? 0);
+  const missed = now.getTime() - from > timeoutMs;
   if (missed) return current?.status === 'False' ? undefined : workerHeartbeatMissedCondition(lastSeen);
   return current?.status === 'False' ? workerAvailableCondition() : undefined;
 }
@@ -60,9 +65,11 @@ export interface WorkerHealthOptions {
 export class WorkerHealth {
   private readonly opts: WorkerHealthOptions;
   private readonly records = new Map<string, WorkerHeartbeatRecord>();
+  private readonly startedAt: Date;
 
   constructor(opts: WorkerHealthOptions) {
     this.opts = opts;
+    this.startedAt = opts.clock();
   }
 
   /** Loads the stored heartbeats (start-up). */
@@ -107,14 +114,14 @@ export class WorkerHealth {
     for (const c of clusters) {
       const lastSeen = this.records.get(c)?.lastSeen;
       for (const msa of this.opts.msas.list(c)) {
-        const change = workerAvailabilityChange(msa, lastSeen, now, timeoutMs);
+        const change = workerAvailabilityChange(msa, lastSeen, now, timeoutMs, this.startedAt);
         if (change === undefined || msa.metadata.name === undefined) continue;
         try {
           const res = await updateMsaStatus(
             this.opts.rest,
             { namespace: c, name: msa.metadata.name, uid: msa.metadata.uid },
             (m) => {
-              const again = workerAvailabilityChange(m, lastSeen, now, timeoutMs);
+              const again = workerAvailabilityChange(m, lastSeen, now, timeoutMs, this.startedAt);
               return again === undefined ? undefined : statusWithCondition(m, again, now);
             },
             { current: msa },
