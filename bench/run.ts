@@ -90,6 +90,8 @@ interface Report {
   hubWrites: (HubWriteBreakdown & { perToken: Record<string, number> }) | null;
   /** Events about this run's MSAs on the hub, by reason (what the event writes were). */
   eventsByReason: Record<string, number>;
+  /** One message per event reason, as an example. */
+  eventExamples: Record<string, string>;
   /** Hub `/metrics` counters that moved during the run (enqueues by kind, reports, status writes). */
   hubMetrics: MetricSamples | null;
   spokeCalls: (SpokeCalls & { tokenRequestsPerMsa: number }) | null;
@@ -222,21 +224,27 @@ async function waitForQuietHub(hub: ClusterAccess): Promise<void> {
 }
 
 /** Hub Events whose object is one of this run's MSAs, counted by reason. */
-async function countEvents(hub: ClusterAccess, plan: readonly PlannedMsa[]): Promise<Record<string, number>> {
+async function countEvents(
+  hub: ClusterAccess,
+  plan: readonly PlannedMsa[],
+): Promise<{ byReason: Record<string, number>; examples: Record<string, string> }> {
   const ours = new Set(plan.map((m) => m.key));
   const out: Record<string, number> = {};
+  const examples: Record<string, string> = {};
   for (const ns of new Set(plan.map((m) => m.namespace))) {
     const res = await kubeRequest(hub, 'GET', `/api/v1/namespaces/${ns}/events`);
     if (res.status !== 200) throw new Error(`list events in ${ns}: HTTP ${res.status}`);
     const items =
-      (res.body as { items?: { reason?: string; involvedObject?: { name?: string } }[] }).items ?? [];
+      (res.body as { items?: { reason?: string; message?: string; involvedObject?: { name?: string } }[] })
+        .items ?? [];
     for (const e of items) {
       if (!ours.has(`${ns}/${e.involvedObject?.name ?? ''}`)) continue;
       const reason = e.reason ?? '(none)';
       out[reason] = (out[reason] ?? 0) + 1;
+      examples[reason] ??= e.message ?? '';
     }
   }
-  return out;
+  return { byReason: out, examples };
 }
 
 async function verifySecrets(
@@ -394,7 +402,7 @@ async function main(): Promise<number> {
       },
     };
   }
-  const eventsByReason = await countEvents(s.hub, plan);
+  const events = await countEvents(s.hub, plan);
   const metricsAfter = await readHubMetrics(s.hubUrl, s.hubCaPem).catch(() => undefined);
   const hubMetrics = metricsBefore && metricsAfter ? metricDelta(metricsBefore, metricsAfter) : null;
   let spokeCalls: Report['spokeCalls'] = null;
@@ -447,7 +455,8 @@ async function main(): Promise<number> {
     phases,
     watch: { restarts: watch.restarts, seenByRelist: watch.seenByRelist },
     hubWrites,
-    eventsByReason,
+    eventsByReason: events.byReason,
+    eventExamples: events.examples,
     hubMetrics,
     spokeCalls,
     baseline: { ...base, pipelineToCeiling: tokensPerSecond / base.jobsPerSecond },
@@ -532,6 +541,8 @@ function printReport(r: Report, reported: number): void {
       .map(([k, n]) => `${n} ${k}`)
       .join(', ');
     if (reasons !== '') line('  events by reason', reasons);
+    for (const [reason, message] of Object.entries(r.eventExamples))
+      out.push(`    e.g. ${reason}: ${message}`);
     line('all hub writes per token', `${fixed(p['total'] ?? Number.NaN)} writes/token (${w.total} writes)`);
     line('  of which Lease renewals (heartbeats)', `${w.leases}`);
     line('  of which TokenReview creates', `${w.tokenReviews}`);
@@ -541,7 +552,13 @@ function printReport(r: Report, reported: number): void {
     if (Object.keys(w.secretUpdatesPerMsa).length > 0) {
       line('MSAs by Secret updates (PUT) received', histogramText(w.secretUpdatesPerMsa));
     }
-    out.push('  by request:');
+    line(
+      'hub reads in the same window',
+      `${w.reads} (${fixed(w.reads / reported)} per token; bench's own watch, list and counter reads included)`,
+    );
+    for (const [k, n] of Object.entries(w.readsByKey).sort((a, b) => b[1] - a[1]))
+      out.push(`    ${String(n).padStart(6)}  ${k}`);
+    out.push('  writes by request:');
     for (const [k, n] of Object.entries(w.byKey).sort((a, b) => b[1] - a[1]))
       out.push(`    ${String(n).padStart(6)}  ${k}`);
   }

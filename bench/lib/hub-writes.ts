@@ -46,6 +46,10 @@ export interface HubWriteBreakdown {
   total: number;
   /** Writes answered with a status >= 400 (conflicts and the like), included above. */
   failed: number;
+  /** Read requests (GET: get, list, watch) in the same window, the benchmark's own included. */
+  reads: number;
+  /** `verb resource` → count of reads. */
+  readsByKey: Record<string, number>;
   /** `METHOD verb resource code` → count, the benchmark's own creates excluded. */
   byKey: Record<string, number>;
   /** Status writes per MSA name: how many MSAs got 1, 2, 3, ... */
@@ -73,6 +77,8 @@ export function classifyHubWrites(
     other: 0,
     total: 0,
     failed: 0,
+    reads: 0,
+    readsByKey: {},
     byKey: {},
     statusWritesPerMsa: {},
     secretUpdatesPerMsa: {},
@@ -81,7 +87,12 @@ export function classifyHubWrites(
   const perStatus = new Map<string, number>();
   const perSecret = new Map<string, number>();
   for (const r of requests) {
-    if (!isWrite(r)) continue;
+    if (!isWrite(r)) {
+      out.reads += 1;
+      const rk = `${r.verb} ${r.resource || r.path}`;
+      out.readsByKey[rk] = (out.readsByKey[rk] ?? 0) + 1;
+      continue;
+    }
     const method = r.method.toUpperCase();
     if (ownLeft > 0 && method === 'POST' && r.resource === 'managedserviceaccounts') {
       ownLeft -= 1;
