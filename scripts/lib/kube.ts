@@ -49,6 +49,8 @@ export interface JsonAnswer {
   status: number;
   body: unknown;
   text: string;
+  /** Response headers (lower-case names), e.g. `retry-after`. */
+  headers?: Record<string, string | string[] | undefined>;
 }
 
 /**
@@ -92,7 +94,7 @@ export function httpsJson(
           } catch {
             parsed = undefined;
           }
-          resolve({ status: res.statusCode ?? 0, body: parsed, text });
+          resolve({ status: res.statusCode ?? 0, body: parsed, text, headers: res.headers });
         });
       },
     );

@@ -31,6 +31,8 @@ export interface StackOptions {
   /** Passed to the spoke kube-sims only. */
   minTokenSeconds?: number | undefined;
   maxTokenSeconds?: number | undefined;
+  /** Per-spoke overrides of {@link minTokenSeconds} / {@link maxTokenSeconds} (e.g. one capping spoke). */
+  spokeTokenSeconds?: Readonly<Record<string, { min?: number; max?: number }>> | undefined;
   /** `--min-token-seconds` of the hub kube-sim (tests with short worker credentials). */
   hubMinTokenSeconds?: number | undefined;
   /** Lifetime of the worker credentials `register-cluster` issues (`--credential-seconds`). */
@@ -182,14 +184,14 @@ export async function startStack(options: StackOptions): Promise<Stack> {
     const redisUrl = options.redisUrl ?? (await startRedis(group, dir));
     log(`redis: ${redisUrl}${options.redisUrl ? '' : ' (private redis-server)'}`);
 
-    const tokenFlags = [
-      ...(options.minTokenSeconds !== undefined
-        ? ['--min-token-seconds', String(options.minTokenSeconds)]
-        : []),
-      ...(options.maxTokenSeconds !== undefined
-        ? ['--max-token-seconds', String(options.maxTokenSeconds)]
-        : []),
-    ];
+    const tokenFlags = (spoke: string): string[] => {
+      const min = options.spokeTokenSeconds?.[spoke]?.min ?? options.minTokenSeconds;
+      const max = options.spokeTokenSeconds?.[spoke]?.max ?? options.maxTokenSeconds;
+      return [
+        ...(min !== undefined ? ['--min-token-seconds', String(min)] : []),
+        ...(max !== undefined ? ['--max-token-seconds', String(max)] : []),
+      ];
+    };
     const simulated = new Set<string>();
     const access = async (
       name: string,
@@ -208,7 +210,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           ? []
           : ['--min-token-seconds', String(options.hubMinTokenSeconds)],
       ),
-      ...spokeNames.map((n) => access(n, options.kubeconfigs?.spokes?.[n], tokenFlags)),
+      ...spokeNames.map((n) => access(n, options.kubeconfigs?.spokes?.[n], tokenFlags(n))),
     ]);
     if (hub === undefined) throw new Error('no hub cluster');
     const spokes = Object.fromEntries(spokeList.map((s) => [s.name, s]));
@@ -299,9 +301,9 @@ export async function startStack(options: StackOptions): Promise<Stack> {
           '--ops-username',
           ops.username,
           ...(options.hubArgs ?? []),
+          ...extraArgs,
         ],
         // The password goes through the environment, not argv (visible in ps).
-          ...extraArgs,
         { ...process.env, MSA_HUB_OPS_PASSWORD: ops.password },
       );
     let hubProcess = startHub();

@@ -294,6 +294,7 @@ export async function startHub(config: HubConfig, options: StartHubOptions = {})
       opsUsername: config.opsUsername,
       opsPassword: config.opsPassword,
       deadLetters,
+      rotateCluster: (cluster) => d.rotateCluster(cluster),
       queues: () => [...queues.clusters().map((c) => queues.queue(c)), deadLetters.queue],
       readiness: async () => {
         const synced = informers.every((i) => i.hasSynced);

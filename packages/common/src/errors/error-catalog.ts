@@ -18,6 +18,7 @@ export const ErrorCode = {
   TokenRequestApiMissing: 'MSA_ERR_TOKEN_REQUEST_API_MISSING',
   TokenRequestRefused: 'MSA_ERR_TOKEN_REQUEST_REFUSED',
   RedisUnavailable: 'MSA_ERR_REDIS_UNAVAILABLE',
+  RateLimited: 'MSA_ERR_RATE_LIMITED',
   ConfigInvalid: 'MSA_ERR_CONFIG_INVALID',
   Internal: 'MSA_ERR_INTERNAL',
 } as const;
@@ -123,6 +124,11 @@ export const ERROR_CATALOG: Readonly<Record<ErrorCode, Readonly<ErrorCatalogEntr
     statusCode: 503,
     retryable: true,
     description: 'Redis could not be reached.',
+  },
+  MSA_ERR_RATE_LIMITED: {
+    statusCode: 429,
+    retryable: true,
+    description: 'The operation was asked for too recently; retry after the Retry-After seconds.',
   },
   MSA_ERR_CONFIG_INVALID: {
     statusCode: 500,

@@ -48,6 +48,17 @@ export interface DispatcherOptions {
 }
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
+/**
+ * No re-validation when the rotation deadline is this close: the token is replaced anyway, and
+ * the verify job would displace the delayed rotation job (one job per MSA) right before it fires.
+ */
+const REVALIDATION_SKIP_BEFORE_DEADLINE_MS = 60_000;
+/** Re-plan this long after a re-validation job, to put the delayed rotation job back. */
+const AFTER_VERIFY_RECHECK_MS = 2_000;
+/** Re-plan interval while an immediate job of the MSA is still waiting to run. */
+const PENDING_RECHECK_MS = 15_000;
+/** Re-plan interval while a job of the MSA is running (its report usually re-plans sooner). */
+const ACTIVE_RECHECK_MS = 1_000;
 
 function keyOf(namespace: string, name: string): string {
   return `${namespace}/${name}`;
@@ -128,8 +139,13 @@ export class Dispatcher {
       const ns = msa.metadata.namespace ?? '';
       if (uid === undefined || !isRevalidationDue(uid, from, now, intervalMs)) continue;
       if (this.opts.clusters.get('', ns) === undefined || msa.status?.tokenSecretRef === undefined) continue;
+      const deadline = this.rotationDeadline(msa, new Date(now));
+      if (deadline !== undefined && deadline.getTime() - now < REVALIDATION_SKIP_BEFORE_DEADLINE_MS) continue;
       try {
         await this.opts.queues.enqueueReconcile(this.jobData(msa, null, true));
+        // The verify job replaced the delayed rotation job: a re-plan once it ran puts it back
+        // (a passing verify changes nothing on the hub, so no event would).
+        this.recheckLater(ns, msa.metadata.name ?? '', AFTER_VERIFY_RECHECK_MS);
         count += 1;
       } catch (err) {
         this.opts.logger.warn(
@@ -139,6 +155,39 @@ export class Dispatcher {
       }
     }
     return count;
+  }
+
+  /**
+   * Forces a new token for every MSA of one cluster (operator request): an immediate reconcile
+   * with reason `ForcedRotation` each. Resolves undefined when no ManagedCluster of that name
+   * exists. MSAs that are invalid or being deleted are left alone.
+   */
+  async rotateCluster(cluster: string): Promise<{ enqueued: number } | undefined> {
+    if (this.opts.clusters.get('', cluster) === undefined) return undefined;
+    let enqueued = 0;
+    for (const msa of this.opts.msas.list(cluster)) {
+      if (msa.metadata.uid === undefined || msa.metadata.deletionTimestamp !== undefined) continue;
+      const validity = validityToExpirationSeconds(msa.spec?.rotation?.validity);
+      if (!validity.ok) continue;
+      await this.opts.queues.enqueueReconcile(
+        this.jobData(msa, MintReason.ForcedRotation, false, validity.seconds),
+      );
+      enqueued += 1;
+    }
+    return { enqueued };
+  }
+
+  /** The MSA's rotation deadline when it needs nothing else (pure plan from the caches). */
+  private rotationDeadline(msa: ManagedServiceAccount, now: Date): Date | undefined {
+    const ns = msa.metadata.namespace ?? '';
+    return planMsa({
+      msa,
+      secret: this.opts.secrets.get(ns, msa.metadata.name ?? ''),
+      clusterExists: true,
+      now,
+      agentNamespace: this.opts.health.agentNamespace(ns),
+      ttlEnabled: false,
+    }).rotationAt;
   }
 
   /** Resolves when no plan is running or scheduled (tests and shutdown). */
@@ -293,17 +342,28 @@ export class Dispatcher {
     if (plan.reconcile === undefined && plan.rotationAt !== undefined && this.verifyNext.has(key)) {
       this.verifyNext.delete(key);
       await this.opts.queues.enqueueReconcile(this.jobData(msa, null, true, plan.expirationSeconds));
+      // The verify job displaced the delayed rotation job: put it back once the verify ran.
+      this.recheckLater(namespace, name, AFTER_VERIFY_RECHECK_MS);
     } else if (plan.reconcile !== undefined) {
       this.verifyNext.delete(key);
-      await this.opts.queues.enqueueReconcile(
+      const enqueued = await this.opts.queues.enqueueReconcile(
         this.jobData(msa, plan.reconcile.mintReason, plan.reconcile.verify, plan.expirationSeconds),
+        { deferIfActive: true },
       );
+      if (enqueued.activePending === true) this.recheckLater(namespace, name, ACTIVE_RECHECK_MS);
     } else if (plan.rotationAt !== undefined) {
-      await this.opts.queues.scheduleRotation(
+      const scheduled = await this.opts.queues.scheduleRotation(
         this.jobData(msa, MintReason.RotationDue, false, plan.expirationSeconds),
         plan.rotationAt,
         now,
       );
+      // An immediate job that does not mint (a re-validation) leaves no event behind when it
+      // passes: keep looking until the delayed rotation job is back in place.
+      // Sooner when the deadline is near; the periodic re-plan covers far deadlines anyway.
+      if (scheduled.immediatePending === true) {
+        const untilDeadline = plan.rotationAt.getTime() - now.getTime();
+        this.recheckLater(namespace, name, Math.min(PENDING_RECHECK_MS, Math.max(1000, untilDeadline / 4)));
+      }
     }
   }
 

@@ -30,7 +30,19 @@ export interface OpsRoutesDeps {
   /** Queues shown on the dashboard at start (cluster queues + dead-letter queue). */
   queues?: () => Queue[];
   logger: { info(obj: object, msg: string): void; warn(obj: object, msg: string): void };
+  /**
+   * Forces a new token for every MSA of one cluster (`POST /ops/clusters/:cluster/rotate`);
+   * resolves undefined when no ManagedCluster of that name exists.
+   */
+  rotateCluster?: ((cluster: string) => Promise<{ enqueued: number } | undefined>) | undefined;
+  /** Minimum time between two forced rotations of one cluster; default 60 s. */
+  clusterRotateWindowSeconds?: number | undefined;
+  /** Clock for the rate limit; default `Date.now`. */
+  nowMs?: (() => number) | undefined;
 }
+
+/** Default of {@link OpsRoutesDeps.clusterRotateWindowSeconds}. */
+export const CLUSTER_ROTATE_WINDOW_SECONDS = 60;
 
 function digest(s: string): Buffer {
   return createHash('sha256').update(s).digest();
@@ -102,6 +114,43 @@ export async function registerOpsRoutes(
       }
       deps.metrics.jobsEnqueued.inc({ kind: 'replay' });
       return { replayed: true, ...replayed };
+    });
+
+    // A cluster-wide rotation costs one TokenRequest per MSA on that cluster: one call per
+    // window per cluster, so a retrying script or a double click cannot hammer the spoke.
+    const rotate = deps.rotateCluster;
+    const windowMs = (deps.clusterRotateWindowSeconds ?? CLUSTER_ROTATE_WINDOW_SECONDS) * 1000;
+    const nowMs = deps.nowMs ?? Date.now;
+    const lastRotation = new Map<string, number>();
+    scope.post<{ Params: { cluster: string } }>('/ops/clusters/:cluster/rotate', async (request, reply) => {
+      const { cluster } = request.params;
+      if (rotate === undefined)
+        throw new MsaError(ErrorCode.RouteNotFound, 'cluster rotation is not available');
+      const last = lastRotation.get(cluster);
+      const now = nowMs();
+      if (last !== undefined && now - last < windowMs) {
+        const retryAfter = Math.max(1, Math.ceil((last + windowMs - now) / 1000));
+        void reply.header('Retry-After', String(retryAfter));
+        throw new MsaError(
+          ErrorCode.RateLimited,
+          `cluster ${cluster} was rotated less than ${windowMs / 1000}s ago; retry in ${retryAfter}s`,
+        );
+      }
+      lastRotation.set(cluster, now);
+      let result: { enqueued: number } | undefined;
+      try {
+        result = await rotate(cluster);
+      } catch (err) {
+        // Nothing was (fully) enqueued: do not hold the operator back for a whole window.
+        lastRotation.delete(cluster);
+        throw err;
+      }
+      if (result === undefined) {
+        lastRotation.delete(cluster);
+        throw new MsaError(ErrorCode.ClusterNotFound, `no ManagedCluster named "${cluster}"`);
+      }
+      deps.logger.info({ cluster, enqueued: result.enqueued }, 'forced rotation of every MSA of a cluster');
+      return reply.code(202).send({ cluster, enqueued: result.enqueued });
     });
   });
   deps.logger.info({}, 'ops dashboard enabled at /ops/queues (basic auth)');

@@ -56,6 +56,10 @@ export interface EnqueueResult {
   jobId: string | undefined;
   /** True when BullMQ folded the job into an existing one with the same deduplication id. */
   deduplicated: boolean;
+  /** {@link ClusterQueues.scheduleRotation} only: nothing scheduled, an immediate job is still waiting. */
+  immediatePending?: boolean;
+  /** `deferIfActive` only: nothing enqueued because a job of this MSA is running. */
+  activePending?: boolean;
 }
 
 /**
@@ -108,10 +112,22 @@ export class ClusterQueues {
    * Immediate reconcile of one MSA. When it folds into a job that is still waiting, that job's
    * data is updated so the latest data wins; a mint reason already asked for is kept.
    */
-  async enqueueReconcile(data: ReconcileJobData): Promise<EnqueueResult> {
+  async enqueueReconcile(
+    data: ReconcileJobData,
+    options: { deferIfActive?: boolean } = {},
+  ): Promise<EnqueueResult> {
     const q = this.queue(data.cluster);
     const dedupId = dedupIdForMsa(data.namespace, data.name);
     const before = await q.getDeduplicationJobId(dedupId);
+    if (options.deferIfActive === true && before !== null) {
+      // A decision planned while a job of this MSA runs is about to be outdated by that job's
+      // report (e.g. "status missing" while the first token is being stored): queued as the
+      // next job it would mint a second token. The caller plans again once the job is done.
+      const running = await q.getJob(before);
+      if (running !== undefined && (await running.getState()) === 'active') {
+        return { jobId: before, deduplicated: true, activePending: true };
+      }
+    }
     const job = await q.add(JobName.Reconcile, data, this.jobOptions(dedupId));
     const deduplicated = before !== null && job.id === before;
     if (deduplicated && job.id !== undefined) {
@@ -150,7 +166,7 @@ export class ClusterQueues {
       if (current !== undefined) {
         const state = await current.getState();
         if (state === 'waiting' || state === 'prioritized' || state === 'waiting-children') {
-          return { jobId: currentId, deduplicated: true };
+          return { jobId: currentId, deduplicated: true, immediatePending: true };
         }
         if (state === 'delayed' && Math.abs(current.timestamp + (current.delay ?? 0) - at.getTime()) < 1000) {
           return { jobId: currentId, deduplicated: true };
