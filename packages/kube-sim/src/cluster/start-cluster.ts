@@ -5,7 +5,6 @@ import { ResourceRegistry } from '../api/registry.js';
 import { resourceKey } from '../api/resource-type.js';
 import { ResourceService } from '../api/service/resource-service.js';
 import type { KubeObject } from '../api/types.js';
-import { isJsonObject } from '../api/types.js';
 import { createAuthenticator } from '../auth/authenticator.js';
 import { createCertificateAuthority, issueServingCertificate } from '../auth/pki.js';
 import {
@@ -140,20 +139,6 @@ export async function startCluster(opts: StartClusterOptions = {}): Promise<SimC
     serverAddress: () => address,
     bookmarkIntervalMs: opts.bookmarkIntervalMs ?? 10_000,
   };
-  const namespaceType = registry.byKey('', 'namespaces');
-  if (namespaceType) {
-    namespaceType.strategy = {
-      ...namespaceType.strategy,
-      applyDefaults(obj) {
-        const spec = isJsonObject(obj.spec) ? obj.spec : {};
-        if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
-        obj.spec = spec;
-        const status = isJsonObject(obj.status) ? obj.status : {};
-        if (typeof status.phase !== 'string') status.phase = 'Active';
-        obj.status = status;
-      },
-    };
-  }
   const controllers = [
     new NamespaceController(store, registry, service, ca.certPem),
     new GarbageCollector(store, registry, service),

@@ -129,6 +129,19 @@ const configMapStrategy = {
   tableColumns: [{ name: 'Data', type: 'string', jsonPath: '__dataCount' }],
 };
 
+/** Namespaces start Active with the `kubernetes` finalizer (pkg/registry/core/namespace/strategy.go). */
+const namespaceStrategy = {
+  applyDefaults(obj: KubeObject): void {
+    const spec = isJsonObject(obj.spec) ? obj.spec : {};
+    if (!Array.isArray(spec.finalizers)) spec.finalizers = ['kubernetes'];
+    obj.spec = spec;
+    const status = isJsonObject(obj.status) ? obj.status : {};
+    if (typeof status.phase !== 'string') status.phase = 'Active';
+    obj.status = status;
+  },
+  tableColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }],
+};
+
 const namespaceCondition = obj({
   type: str(),
   status: str(),
@@ -160,7 +173,7 @@ export function coreResources(): ResourceType[] {
           }),
         }),
       ),
-      strategy: { tableColumns: [{ name: 'Status', type: 'string', jsonPath: '.status.phase' }] },
+      strategy: namespaceStrategy,
     }),
     defineBuiltin({
       group: '',

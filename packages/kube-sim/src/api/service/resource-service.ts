@@ -16,7 +16,6 @@ import {
   StatusReason,
   alreadyExists,
   conflict,
-  expired,
   notFound,
 } from '../status-error.js';
 import type { JsonObject, KubeObject } from '../types.js';
@@ -24,7 +23,7 @@ import { jsonEqual } from '../types.js';
 import { toVersion } from '../object-codec.js';
 import { generateNameSuffix } from '../names.js';
 import type { ListOptions } from './list-options.js';
-import { decodeContinue, encodeContinue } from './list-options.js';
+import { paginate, resolveListStart } from './paginate.js';
 import {
   applyDefaults,
   checkTypeMeta,
@@ -107,47 +106,12 @@ export class ResourceService {
     options: ListOptions,
   ): { items: KubeObject[]; metadata: JsonObject } {
     const { type } = rr;
-    let start = '';
-    let listRevision = this.store.currentRevision;
-    if (options.continueToken) {
-      const token = decodeContinue(options.continueToken);
-      if (!token)
-        throw new ApiError(400, StatusReason.BadRequest, 'continue key is not valid: illegal base64 data');
-      if (token.rv < this.store.oldestResumableRevision) {
-        throw expired(
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-        );
-      }
-      start = token.start;
-      listRevision = token.rv;
-    } else if (
-      options.resourceVersion &&
-      options.resourceVersion !== '0' &&
-      options.resourceVersionMatch === 'Exact'
-    ) {
-      const rv = Number(options.resourceVersion);
-      if (rv < this.store.oldestResumableRevision) {
-        throw expired(`too old resource version: ${rv} (${this.store.oldestResumableRevision + 1})`);
-      }
-    }
-    const all = this.store
+    const from = resolveListStart(options, this.store.currentRevision, this.store.oldestResumableRevision);
+    const matching = this.store
       .list(this.key(type), type.namespaced ? namespace : undefined)
       .filter((o) => this.matches(type, o, options));
-    const after = start
-      ? all.filter((o) => `${o.metadata.namespace ?? ''}/${o.metadata.name ?? ''}` > start)
-      : all;
-    const metadata: JsonObject = { resourceVersion: String(listRevision) };
-    let page = after;
-    if (options.limit !== undefined && options.limit > 0 && after.length > options.limit) {
-      page = after.slice(0, options.limit);
-      const last = page[page.length - 1];
-      metadata.continue = encodeContinue(
-        listRevision,
-        `${last?.metadata.namespace ?? ''}/${last?.metadata.name ?? ''}`,
-      );
-      metadata.remainingItemCount = after.length - options.limit;
-    }
-    return { items: page.map((o) => toVersion(o, type, rr.version, this.registry.resolveRef)), metadata };
+    const { items, metadata } = paginate(matching, from, options.limit);
+    return { items: items.map((o) => toVersion(o, type, rr.version, this.registry.resolveRef)), metadata };
   }
 
   /** Does a stored object pass the label and field selectors? */
