@@ -24,7 +24,7 @@ interface Outcome {
 }
 
 /** Runs `msa-worker` with `args` until it exits (or `timeoutMs`, then SIGKILL). */
-function runWorker(args: string[], timeoutMs = 30_000, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
+function runWorker(args: string[], timeoutMs = 80_000, env: NodeJS.ProcessEnv = {}): Promise<Outcome> {
   return new Promise((resolve) => {
     const started = Date.now();
     const child = spawn(process.execPath, [CLI.worker, ...args], {
@@ -104,7 +104,9 @@ const baseArgs = (redisUrl: string, kubeconfig = join(dir, 'spoke.kubeconfig')):
   join(dir, 'credential'),
 ];
 
-describe.concurrent('msa-worker start-up and credential failures', () => {
+// Sequential and with generous timeouts: each case spawns a Node process, which is slow on a busy
+// 2-core machine.
+describe('msa-worker start-up and credential failures', { timeout: 120_000 }, () => {
   it('lists every configuration problem at once and exits 2', async () => {
     const r = await runWorker([
       '--cluster-name',
@@ -199,7 +201,7 @@ describe.concurrent('msa-worker start-up and credential failures', () => {
       child.stderr.on('data', onData);
     });
     const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-    const kill = setTimeout(() => child.kill('SIGKILL'), 45_000);
+    const kill = setTimeout(() => child.kill('SIGKILL'), 80_000);
     try {
       await started;
       await admin.call('ACL', 'SETUSER', 'msa-e2e-revoked', 'resetkeys', '~msa:{other}:*');

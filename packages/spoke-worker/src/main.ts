@@ -1,5 +1,5 @@
 import { loadWorkerConfig } from './config/load-worker-config.js';
-import { startWorker, WorkerStartError } from './start-worker.js';
+import type { RunningWorker } from './start-worker.js';
 
 /**
  * Wires the worker process: config from argv/env (every problem listed), start, and a bounded
@@ -28,7 +28,10 @@ export async function main(
   const done = new Promise<void>((resolve) => {
     resolveDone = resolve;
   });
-  let worker;
+  // Loaded only now: BullMQ and client-node take seconds to import, and --help or a config
+  // mistake should answer at once.
+  const { startWorker, WorkerStartError } = await import('./start-worker.js');
+  let worker: RunningWorker;
   try {
     worker = await startWorker(loaded.config, {
       onFatal: (message) => {
