@@ -4,7 +4,7 @@
 // token, and runs a no-op BullMQ job load of the same size on the same Redis as the ceiling.
 // A script that prints figures, never a test. Progress goes to stderr, results to stdout.
 import { mkdtempSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import {
@@ -443,7 +443,7 @@ async function main(): Promise<number> {
       redis: args.redisUrl === undefined ? 'private redis-server' : 'given',
     },
     machine: {
-      nproc: (await import('node:os')).availableParallelism(),
+      nproc: availableParallelism(),
       node: process.version,
       platform: `${process.platform}-${process.arch}`,
     },
