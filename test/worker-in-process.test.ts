@@ -29,7 +29,8 @@ import {
 import { startWorker, type RunningWorker } from '@msa/spoke-worker';
 import { waitFor } from '../scripts/lib/kube.js';
 
-const REDIS_DB = 7;
+// A Redis database of this file's own (see docs/testing.md): nothing else's queues can leak in.
+const REDIS_DB = 13;
 const fakeJwt = (claims: object): string =>
   `${Buffer.from('{"alg":"none"}').toString('base64url')}.${Buffer.from(JSON.stringify(claims)).toString('base64url')}.c2ln`;
 
@@ -106,6 +107,9 @@ beforeAll(async () => {
   hubUrl = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
 
   const redisUrl = `${inject('redisUrl')}/${REDIS_DB}`;
+  const flush = new Redis(redisUrl, { maxRetriesPerRequest: 1 });
+  await flush.flushdb();
+  flush.disconnect();
   const config = validateConfig(WorkerConfigSchema, {
     clusterName: 'cluster1',
     kubeconfig: join(dir, 'spoke.kubeconfig'),

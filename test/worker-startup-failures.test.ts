@@ -161,7 +161,7 @@ describe('msa-worker start-up and credential failures', { timeout: 120_000 }, ()
       const url = `https://127.0.0.1:${typeof addr === 'object' && addr ? addr.port : 0}`;
       const kc = join(dir, 'no-token-request.kubeconfig');
       writeFileSync(kc, renderKubeconfig({ name: 'old', url, caPem: ca.certPem, token: 'x' }));
-      const r = await runWorker(baseArgs(`redis://127.0.0.1:${port}/6`, kc));
+      const r = await runWorker(baseArgs(`redis://127.0.0.1:${port}/14`, kc));
       expect(r.code).toBe(1);
       expect(r.output).toMatch(/no TokenRequest API \(serviceaccounts\/token is not listed in \/api\/v1\)/);
     } finally {
@@ -171,8 +171,8 @@ describe('msa-worker start-up and credential failures', { timeout: 120_000 }, ()
 
   it('stops at start with a clear message on NOPERM and on WRONGPASS', async () => {
     const [noperm, wrongpass] = await Promise.all([
-      runWorker(baseArgs(`redis://msa-e2e-noperm:pw@127.0.0.1:${port}/6`)),
-      runWorker(baseArgs(`redis://msa-e2e-noperm:wrong@127.0.0.1:${port}/6`)),
+      runWorker(baseArgs(`redis://msa-e2e-noperm:pw@127.0.0.1:${port}/14`)),
+      runWorker(baseArgs(`redis://msa-e2e-noperm:wrong@127.0.0.1:${port}/14`)),
     ]);
     expect(noperm.code).toBe(1);
     expect(noperm.output).toContain('NOPERM');
@@ -185,7 +185,7 @@ describe('msa-worker start-up and credential failures', { timeout: 120_000 }, ()
   it('stops (exit 1, no retry storm) when its ACL is revoked while it runs', async () => {
     const child = spawn(
       process.execPath,
-      [CLI.worker, ...baseArgs(`redis://msa-e2e-revoked:pw@127.0.0.1:${port}/6`)],
+      [CLI.worker, ...baseArgs(`redis://msa-e2e-revoked:pw@127.0.0.1:${port}/14`)],
       {
         env: { PATH: process.env['PATH'] ?? '' },
         stdio: ['ignore', 'pipe', 'pipe'],
