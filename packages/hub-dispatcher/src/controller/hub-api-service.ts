@@ -1,5 +1,6 @@
 import {
   ConditionReason,
+  decodeJwtClaims,
   ErrorCode,
   MsaError,
   redactJwts,
@@ -50,8 +51,18 @@ export interface HubApiServiceOptions {
   onStatusWrite?: (reason: string) => void;
 }
 
-/** Pure: granted lifetime in whole seconds = expiry − now, rounded. */
-export function grantedSeconds(expiry: Date, now: Date): number {
+/**
+ * Pure: the lifetime the spoke granted, in whole seconds. A TokenRequest token carries it exactly
+ * as `exp − iat` (the API server sets `exp = iat + expirationSeconds`), which does not depend on
+ * how long the report took to arrive; `expiry − now` (rounded) is only the fallback for a token
+ * without those claims. Measuring from `now` made every report slower than half a second look
+ * like a shortened token (a false TokenLifetimeShortened event).
+ */
+export function grantedSeconds(token: string, expiry: Date, now: Date): number {
+  const claims = decodeJwtClaims(token);
+  if (claims?.exp !== undefined && claims.iat !== undefined && claims.exp > claims.iat) {
+    return claims.exp - claims.iat;
+  }
   return Math.max(0, Math.round((expiry.getTime() - now.getTime()) / 1000));
 }
 
@@ -100,7 +111,7 @@ export class HubApiService {
     const now = this.opts.clock();
     const msa = await this.findMsa(cluster, report.name, report.uid);
     const expiry = new Date(report.expirationTimestamp);
-    const granted = grantedSeconds(expiry, now);
+    const granted = grantedSeconds(report.token, expiry, now);
     try {
       await writeTokenSecret(this.opts.rest, {
         namespace: cluster,
