@@ -165,6 +165,33 @@ describe('reconcile', () => {
     });
   });
 
+  it("regression: a retry does not mint again when the failed attempt's report was stored (report timeout)", async () => {
+    const { spoke, hub, process } = setup();
+    const enqueuedAt = '2026-01-01T00:00:00Z';
+    hub.stored = jwt({ sub: expectedSubject(AGENT_NS, 'm1'), iat: Date.parse(enqueuedAt) / 1000 + 2 });
+    const result = await process(reconcile({ enqueuedAt }, { attemptsMade: 1, attempts: 3 }));
+    expect(result).toEqual({ action: 'verified', serviceAccountCreated: true });
+    expect(spoke.calls).toEqual(['ensure m1', 'review']);
+    expect(hub.reports).toHaveLength(0);
+  });
+
+  it.each([
+    ['the stored token predates the job', { iat: Date.parse('2026-01-01T00:00:00Z') / 1000 - 60 }, true],
+    ['the stored token has no iat', {}, true],
+    [
+      'the stored token no longer authenticates',
+      { iat: Date.parse('2026-01-01T00:00:00Z') / 1000 + 2 },
+      false,
+    ],
+  ])('a retry mints when %s', async (_label, claims, authenticated) => {
+    const { spoke, hub, process } = setup();
+    spoke.reviewAuthenticated = authenticated;
+    hub.stored = jwt({ sub: expectedSubject(AGENT_NS, 'm1'), ...claims });
+    const result = await process(reconcile({}, { attemptsMade: 1, attempts: 3 }));
+    expect(result).toMatchObject({ action: 'minted' });
+    expect(hub.reports).toHaveLength(1);
+  });
+
   it('uses a pre-existing unlabelled SA as is', async () => {
     const { spoke, process } = setup();
     spoke.sas.set('m1', { uid: 'theirs', labelled: false });

@@ -148,6 +148,15 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
         ? { action: 'verified', serviceAccountCreated: created }
         : { action: 'ensured', serviceAccountCreated: created };
     }
+    if (job.attemptsMade > 0 && (await previousAttemptStored(data))) {
+      // The last attempt's report reached the hub and was stored even though the attempt failed
+      // (typically a client timeout on a slow hub). Minting again would only double the work.
+      logger.info(
+        { jobId: job.id, msa: data.name },
+        'a previous attempt already stored a token for this job',
+      );
+      return { action: 'verified', serviceAccountCreated: created };
+    }
     try {
       const minted = await deps.spoke.requestToken(data.name, data.expirationSeconds);
       const caBundle = await deps.spoke.readCaBundle();
@@ -177,6 +186,25 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
       };
     } catch (err) {
       return fail(job, msa, err);
+    }
+  }
+
+  /**
+   * On a retry: true when the hub already holds a good token minted after this job was queued,
+   * i.e. an earlier attempt's report was stored although that attempt saw an error. Any doubt
+   * (hub unreachable, no `iat`, older token, failed review) answers false, and the job mints.
+   */
+  async function previousAttemptStored(data: ReconcileJobData): Promise<boolean> {
+    try {
+      const stored = await deps.hub.getStoredToken(data.name);
+      if (stored.uid !== data.uid || stored.token === null) return false;
+      const iat = decodeJwtClaims(stored.token)?.iat;
+      const enqueuedAt = Date.parse(data.enqueuedAt);
+      // iat has whole-second precision: compare at that precision.
+      if (iat === undefined || Number.isNaN(enqueuedAt) || iat < Math.floor(enqueuedAt / 1000)) return false;
+      return (await verifyStoredToken(data.name, stored.token)) === null;
+    } catch {
+      return false;
     }
   }
 
