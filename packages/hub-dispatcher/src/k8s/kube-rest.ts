@@ -102,6 +102,12 @@ export class KubeRest {
   async request<T = unknown>(method: string, path: string, options: KubeRequestOptions = {}): Promise<T> {
     const { mod, opts } = await this.prepare(method, path, options);
     const payload = options.body === undefined ? undefined : JSON.stringify(options.body);
+    if (payload !== undefined) {
+      // Without an explicit length Node frames no body on DELETE (it only chunks methods that
+      // usually carry one), so the API server would never see DeleteOptions and its
+      // preconditions: always send the length of what we write.
+      opts.headers = { ...opts.headers, 'Content-Length': Buffer.byteLength(payload) };
+    }
     return new Promise<T>((resolve, reject) => {
       const req = mod.request(opts, (res) => {
         const chunks: Buffer[] = [];
