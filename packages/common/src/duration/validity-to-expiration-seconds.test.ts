@@ -37,4 +37,30 @@ describe('validityToExpirationSeconds', () => {
     expect(result.ok).toBe(false);
     if (!result.ok) expect(result.error).toMatch(/spec\.rotation\.validity .* must be at least 1s/);
   });
+  it.each(['99999999h', '2562048h', '9223372036855ms', '2562047h47m16.854775808s'])(
+    'rejects %j, well-formed but beyond Go maximum, as too large (not as malformed)',
+    (validity) => {
+      const result = validityToExpirationSeconds(validity);
+      expect(result.ok).toBe(false);
+      if (!result.ok) {
+        expect(result.error).toContain(`spec.rotation.validity ${JSON.stringify(validity)} is too large`);
+        expect(result.error).toContain('2562047h47m16.854775807s');
+        expect(result.error).toContain('8640h0m0s');
+        expect(result.error).not.toContain('not a valid duration');
+      }
+    },
+  );
+
+  it('accepts Go maximum itself', () => {
+    expect(validityToExpirationSeconds('2562047h47m16.854775807s')).toEqual({
+      ok: true,
+      seconds: 9_223_372_036,
+    });
+  });
+
+  it('a hugely negative, well-formed value asks for at least 1s', () => {
+    const result = validityToExpirationSeconds('-99999999h');
+    expect(result.ok).toBe(false);
+    if (!result.ok) expect(result.error).toMatch(/must be at least 1s/);
+  });
 });
