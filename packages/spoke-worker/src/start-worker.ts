@@ -4,6 +4,7 @@ import { Queue, Worker, type Job } from 'bullmq';
 import { Redis } from 'ioredis';
 import {
   computeBackoff,
+  decodeJwtClaims,
   JobName,
   createLogger,
   QUEUE_PREFIX,
@@ -13,6 +14,12 @@ import {
 import { SpokeClient, type WatchHandle } from './k8s/spoke-client.js';
 import { HubClient } from './hub-client/hub-client.js';
 import { CredentialKeeper } from './hub-client/credential-keeper.js';
+import {
+  checkHub,
+  credentialRefusedMessage,
+  HubCheckError,
+  isCredentialRefused,
+} from './hub-client/hub-check.js';
 import { createProcessor, type WorkerLogger } from './queue/processor.js';
 import { describeRedisCredentialError, isRedisCredentialError } from './queue/redis-errors.js';
 import { requestRemint, SELF_JOB_OPTIONS } from './queue/request-remint.js';
@@ -36,6 +43,37 @@ export interface RunningWorker {
   close(): Promise<void>;
 }
 
+/** Default of `hubStartupTimeoutSeconds`: how long start-up waits for an unreachable hub. */
+export const DEFAULT_HUB_STARTUP_TIMEOUT_SECONDS = 120;
+/** Default of `protectedServiceAccounts`: the ServiceAccount the worker chart runs as. */
+export const DEFAULT_PROTECTED_SERVICE_ACCOUNTS = 'managed-serviceaccount-worker';
+/** Where a pod's projected ServiceAccount token is mounted. */
+const IN_CLUSTER_TOKEN_FILE = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+
+/**
+ * Names in the agent namespace the worker must never mint for, create or delete: the configured
+ * list and, in a pod, its own ServiceAccount (the `sub` of the mounted token) when it lives in
+ * the agent namespace. Only the token's claims are read; the token itself is dropped.
+ */
+export async function protectedServiceAccountNames(
+  config: Pick<WorkerConfig, 'protectedServiceAccounts' | 'agentNamespace' | 'kubeconfig'>,
+  tokenFile: string = IN_CLUSTER_TOKEN_FILE,
+): Promise<string[]> {
+  const names = new Set(
+    (config.protectedServiceAccounts ?? DEFAULT_PROTECTED_SERVICE_ACCOUNTS)
+      .split(',')
+      .map((n) => n.trim())
+      .filter((n) => n !== ''),
+  );
+  if (config.kubeconfig === undefined) {
+    const token = await readFile(tokenFile, 'utf8').catch(() => undefined);
+    const sub = token === undefined ? undefined : decodeJwtClaims(token.trim())?.sub;
+    const m = sub === undefined ? null : /^system:serviceaccount:([^:]+):([^:]+)$/.exec(sub);
+    if (m !== null && m[1] === config.agentNamespace && m[2] !== undefined) names.add(m[2]);
+  }
+  return [...names].sort();
+}
+
 /** A start-up problem the operator must fix (the message says how). */
 export class WorkerStartError extends Error {
   override readonly name = 'WorkerStartError';
@@ -54,10 +92,11 @@ async function withTimeout(p: Promise<unknown>, ms: number): Promise<boolean> {
 }
 
 /**
- * Starts a spoke worker: checks the spoke (TokenRequest API, agent namespace), checks Redis
- * credentials, then consumes `{<cluster>}` (prefix `msa`), heartbeats to the hub, renews its hub
- * credential and watches labelled ServiceAccounts. Throws {@link WorkerStartError} when the spoke
- * or Redis cannot be used.
+ * Starts a spoke worker: checks the spoke (TokenRequest API), checks Redis credentials, checks
+ * that the hub accepts its credential (first heartbeat; an unreachable hub is waited for up to
+ * `hubStartupTimeoutSeconds`), creates the agent namespace, then consumes `{<cluster>}` (prefix
+ * `msa`), heartbeats to the hub, renews its hub credential and watches labelled ServiceAccounts.
+ * Throws {@link WorkerStartError} when the spoke, Redis or the hub cannot be used.
  */
 export async function startWorker(
   config: WorkerConfig,
@@ -101,8 +140,6 @@ export async function startWorker(
       `the spoke API server at ${spoke.server} has no TokenRequest API (serviceaccounts/token is not listed in /api/v1); Kubernetes >= 1.22 is required`,
     );
   }
-  await spoke.ensureAgentNamespace();
-
   const credential = new CredentialKeeper({ initial: credentialText, file: config.credentialFile, logger });
   const hub = new HubClient({
     hubUrl: config.hubUrl,
@@ -143,6 +180,27 @@ export async function startWorker(
     throw new WorkerStartError(`cannot use Redis: ${err instanceof Error ? err.message : String(err)}`);
   }
 
+  // The hub must accept this worker before it consumes anything, and before it creates the agent
+  // namespace: a wrong URL, CA or credential stops the process here with a clear message.
+  const heartbeatBody = { workerId, agentNamespace: config.agentNamespace, version: WORKER_VERSION };
+  try {
+    await checkHub({
+      hub,
+      heartbeat: heartbeatBody,
+      cluster,
+      hubUrl: config.hubUrl,
+      credentialFile: config.credentialFile,
+      timeoutMs: (config.hubStartupTimeoutSeconds ?? DEFAULT_HUB_STARTUP_TIMEOUT_SECONDS) * 1000,
+      logger,
+    });
+    await spoke.ensureAgentNamespace();
+  } catch (err) {
+    connection.disconnect();
+    if (err instanceof HubCheckError) throw new WorkerStartError(err.message);
+    throw err;
+  }
+  const protectedServiceAccounts = await protectedServiceAccountNames(config);
+
   let closed = false;
   let fatal = false;
   let heartbeatTimer: NodeJS.Timeout | undefined;
@@ -159,6 +217,7 @@ export async function startWorker(
     spoke,
     hub,
     logger,
+    protectedServiceAccounts,
     rateLimit: async (ms) => {
       await worker.rateLimit(ms);
     },
@@ -222,10 +281,33 @@ export async function startWorker(
   let heartbeatFailures = 0;
   const heartbeat = async (): Promise<void> => {
     try {
-      await hub.heartbeat({ workerId, agentNamespace: config.agentNamespace, version: WORKER_VERSION });
+      await hub.heartbeat(heartbeatBody);
       if (heartbeatFailures > 0) logger.info({ after: heartbeatFailures }, 'heartbeat accepted again');
       heartbeatFailures = 0;
     } catch (err) {
+      if (isCredentialRefused(err)) {
+        // Typically the credential expired while renewal could not run (paused process, long
+        // hub outage). Renew once now (or adopt a newer credential file); if the hub refuses
+        // that too, no retry can help: stop so the pod restarts visibly.
+        try {
+          logger.warn(
+            { err: err instanceof Error ? err.message : String(err) },
+            'the hub refused the credential; renewing it now',
+          );
+          await credential.renew(hub, true);
+        } catch (renewErr) {
+          if (isCredentialRefused(renewErr)) {
+            stopFatal(
+              credentialRefusedMessage(
+                cluster,
+                config.credentialFile,
+                renewErr instanceof Error ? renewErr.message : String(renewErr),
+              ),
+            );
+            return;
+          }
+        }
+      }
       heartbeatFailures += 1;
       logger.warn(
         { err: err instanceof Error ? err.message : String(err), failures: heartbeatFailures },
@@ -243,7 +325,9 @@ export async function startWorker(
   };
 
   credential.start(hub);
-  void heartbeat();
+  // The first heartbeat was sent by the start-up check.
+  heartbeatTimer = setTimeout(() => void heartbeat(), config.heartbeatIntervalSeconds * 1000);
+  heartbeatTimer.unref();
   handles.watch = spoke.watchLabelledServiceAccounts(
     (sa) => {
       if (closed) return;
@@ -285,6 +369,7 @@ export async function startWorker(
       spoke: spoke.server,
       agentNamespace: config.agentNamespace,
       concurrency: config.concurrency,
+      protectedServiceAccounts,
       workerId,
     },
     'spoke worker started',

@@ -111,6 +111,22 @@ export const WorkerConfigSchema = Type.Object(
       description: 'set it to the number of jobs run in parallel, 1-256 (default 4)',
     }),
     heartbeatIntervalSeconds: Seconds(15, 'the heartbeat interval'),
+    // Optional without a schema default: the worker applies its own (120 s and
+    // managed-serviceaccount-worker), so configs built before these fields stay equal.
+    hubStartupTimeoutSeconds: Type.Optional(
+      Type.Integer({
+        minimum: 1,
+        description:
+          'set it to how long start-up waits for an unreachable hub, in whole seconds >= 1 (default 120)',
+      }),
+    ),
+    protectedServiceAccounts: Type.Optional(
+      Type.String({
+        pattern: '^[a-z0-9.,-]*$',
+        description:
+          'set it to comma-separated ServiceAccount names in the agent namespace the worker never mints for, creates or deletes (default managed-serviceaccount-worker)',
+      }),
+    ),
     logLevel: LogLevel,
   },
   { additionalProperties: false },

@@ -19,6 +19,16 @@ export const WORKER_SETTINGS: readonly { key: keyof WorkerConfig; flag: string; 
       flag: '--heartbeat-interval-seconds',
       env: ['MSA_HEARTBEAT_INTERVAL_SECONDS'],
     },
+    {
+      key: 'hubStartupTimeoutSeconds',
+      flag: '--hub-startup-timeout-seconds',
+      env: ['MSA_HUB_STARTUP_TIMEOUT_SECONDS'],
+    },
+    {
+      key: 'protectedServiceAccounts',
+      flag: '--protected-service-accounts',
+      env: ['MSA_PROTECTED_SERVICE_ACCOUNTS'],
+    },
     { key: 'logLevel', flag: '--log-level', env: ['MSA_LOG_LEVEL'] },
   ]);
 

@@ -58,10 +58,13 @@ export class CredentialKeeper {
     this.schedule(hub);
   }
 
-  /** Renews once, now (used by the loop; exposed for tests). */
-  async renew(hub: Pick<HubOperations, 'renewCredential'>): Promise<void> {
+  /**
+   * Renews once, now (used by the loop; exposed for tests). Not yet due: nothing happens unless
+   * `force` (the hub refused the current credential, e.g. it expired while the worker was paused).
+   */
+  async renew(hub: Pick<HubOperations, 'renewCredential'>, force = false): Promise<void> {
     await this.adoptNewerFile();
-    if ((this.renewalDue() ?? Infinity) > this.now()) return;
+    if (!force && (this.renewalDue() ?? Infinity) > this.now()) return;
     const renewed = await hub.renewCredential();
     this.token = renewed.token.trim();
     this.options.logger.info(

@@ -65,6 +65,8 @@ export class HubRequestError extends Error {
     message: string,
     /** Milliseconds the hub asked us to wait, when it sent Retry-After. */
     readonly retryAfterMs?: number,
+    /** Node's error code of a transport failure (status 0), e.g. `ECONNREFUSED`, `CERT_HAS_EXPIRED`. */
+    readonly transportCode?: string,
   ) {
     super(message);
   }
@@ -188,7 +190,15 @@ export class HubClient implements HubOperations {
       req.on('timeout', () => req.destroy(new Error('timeout')));
       req.on('error', (err: NodeJS.ErrnoException) => {
         // Only the error code goes into the message: TLS errors can be long, never secret, but keep it short.
-        reject(new HubRequestError(0, 'MSA_ERR_TRANSPORT', `${method} ${path}: ${err.code ?? err.message}`));
+        reject(
+          new HubRequestError(
+            0,
+            'MSA_ERR_TRANSPORT',
+            `${method} ${path}: ${err.code ?? err.message}`,
+            undefined,
+            err.code ?? (err.message === 'timeout' ? 'ETIMEDOUT' : undefined),
+          ),
+        );
       });
       if (payload) req.write(payload);
       req.end();

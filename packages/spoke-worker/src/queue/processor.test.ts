@@ -104,7 +104,7 @@ class FakeHub implements HubOperations {
   }
 }
 
-function setup() {
+function setup(protectedServiceAccounts?: readonly string[]) {
   const spoke = new FakeSpoke();
   const hub = new FakeHub();
   const rateLimits: number[] = [];
@@ -117,6 +117,7 @@ function setup() {
     rateLimit: async (ms) => {
       rateLimits.push(ms);
     },
+    ...(protectedServiceAccounts === undefined ? {} : { protectedServiceAccounts }),
   });
   return { spoke, hub, process, rateLimits };
 }
@@ -338,5 +339,57 @@ describe('sweep', () => {
     hub.live = { synced: true, items: [] };
     expect(await process(sweep)).toMatchObject({ action: 'skipped' });
     expect(spoke.sas.has('orphan')).toBe(true);
+  });
+});
+
+describe("the worker's own ServiceAccount", () => {
+  const own = 'managed-serviceaccount-worker';
+  it('is never minted for, created or deleted: the MSA fails for good with a report naming the conflict', async () => {
+    const { spoke, hub, process } = setup([own]);
+    spoke.sas.set(own, { uid: 'w', labelled: true });
+    await expect(process(reconcile({ name: own }))).rejects.toBeInstanceOf(UnrecoverableError);
+    await expect(process(reconcile({ name: own, mintReason: null, verify: true }))).rejects.toBeInstanceOf(
+      UnrecoverableError,
+    );
+    await expect(
+      process({
+        name: JobName.DeleteServiceAccount,
+        attemptsMade: 0,
+        opts: {},
+        data: {
+          cluster: 'c1',
+          namespace: 'c1',
+          name: own,
+          uid: 'msa-uid',
+          enqueuedAt: '2026-01-01T00:00:00Z',
+        },
+      }),
+    ).rejects.toBeInstanceOf(UnrecoverableError);
+    // No spoke call at all, and no token reached the hub.
+    expect(spoke.calls).toEqual([]);
+    expect(hub.reports).toEqual([]);
+    expect(spoke.sas.has(own)).toBe(true);
+    expect(hub.failures).toHaveLength(3);
+    for (const f of hub.failures) {
+      expect(f).toMatchObject({ name: own, uid: 'msa-uid', retryable: false });
+      expect(f.message).toContain(`${AGENT_NS}/${own}`);
+      expect(f.message).toContain("spoke worker's own identity");
+    }
+  });
+  it('is kept by a sweep even when labelled; other names are processed as usual', async () => {
+    const { spoke, hub, process } = setup([own]);
+    spoke.sas.set(own, { uid: 'w', labelled: true });
+    spoke.sas.set('orphan', { uid: 'o', labelled: true });
+    hub.live = { synced: true, items: [{ name: 'm1', uid: 'msa-uid', deleting: false }] };
+    expect(
+      await process({
+        name: JobName.Sweep,
+        attemptsMade: 0,
+        opts: {},
+        data: { cluster: 'c1', reason: 'test', enqueuedAt: '2026-01-01T00:00:00Z' },
+      }),
+    ).toEqual({ action: 'swept', deleted: ['orphan'] });
+    expect(spoke.sas.has(own)).toBe(true);
+    expect(await process(reconcile())).toMatchObject({ action: 'minted' });
   });
 });

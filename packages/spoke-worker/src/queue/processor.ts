@@ -50,7 +50,17 @@ export interface ProcessorDeps {
   rateLimit(ms: number): Promise<void>;
   /** Per-MSA serialisation inside this process. */
   mutex?: KeyedMutex;
+  /**
+   * ServiceAccount names in the agent namespace that are never minted for, created or deleted:
+   * the worker's own identity (an MSA of that name would copy the worker's spoke power to the hub).
+   */
+  protectedServiceAccounts?: readonly string[];
 }
+
+/** Message of the failure reported for an MSA named after a protected ServiceAccount. */
+export const protectedServiceAccountMessage = (agentNamespace: string, name: string): string =>
+  `refused: ServiceAccount ${agentNamespace}/${name} is the spoke worker's own identity (protected); ` +
+  'the worker never mints for, creates or deletes it. Rename the ManagedServiceAccount';
 
 const isLastAttempt = (job: ProcessableJob): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
@@ -65,6 +75,16 @@ export const expectedSubject = (agentNamespace: string, name: string): string =>
 export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => Promise<unknown> {
   const mutex = deps.mutex ?? new KeyedMutex();
   const { logger } = deps;
+  const protectedNames = new Set(deps.protectedServiceAccounts ?? []);
+
+  /** Fails the job for good, with a failure report, when `name` is a protected ServiceAccount. */
+  async function refuseProtected(job: ProcessableJob, msa: { name: string; uid: string }): Promise<void> {
+    if (!protectedNames.has(msa.name)) return;
+    const message = protectedServiceAccountMessage(deps.agentNamespace, msa.name);
+    logger.warn({ jobId: job.id, msa: msa.name }, message);
+    await reportFailureQuietly(job, msa, message, false);
+    throw new UnrecoverableError(message);
+  }
 
   async function reportFailureQuietly(
     job: ProcessableJob,
@@ -122,6 +142,7 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
 
   async function reconcile(job: ProcessableJob, data: ReconcileJobData): Promise<ReconcileResult> {
     const msa = { name: data.name, uid: data.uid };
+    await refuseProtected(job, msa);
     let created = false;
     try {
       created = (await deps.spoke.ensureServiceAccount(data.name)).created;
@@ -224,6 +245,7 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
     job: ProcessableJob,
     data: DeleteServiceAccountJobData,
   ): Promise<DeleteResult> {
+    await refuseProtected(job, { name: data.name, uid: data.uid });
     try {
       const action = await deps.spoke.deleteLabelledServiceAccount(data.name);
       logger.info({ jobId: job.id, msa: data.name, action }, 'delete-service-account done');
@@ -247,7 +269,8 @@ export function createProcessor(deps: ProcessorDeps): (job: ProcessableJob) => P
     const liveNames = new Set(live.items.map((i) => i.name));
     const deleted: string[] = [];
     for (const sa of labelled) {
-      if (liveNames.has(sa.name)) continue;
+      // A protected name is never deleted, even if someone labelled it.
+      if (liveNames.has(sa.name) || protectedNames.has(sa.name)) continue;
       const outcome = await mutex.run(`${deps.cluster}/${sa.name}`, () =>
         deps.spoke.deleteLabelledServiceAccount(sa.name),
       );
