@@ -17,6 +17,39 @@ export interface ManagedProcess {
 
 const MAX_LINES = 20_000;
 
+/** Options of a {@link ProcessGroup}. */
+export interface ProcessGroupOptions {
+  /**
+   * Start every child in its own process group, so that a terminal's Ctrl-C (SIGINT to the
+   * whole foreground group) reaches only the owner, which then stops the children in order
+   * (workers before the hub before Redis). Off by default: test runners rely on the terminal
+   * signal reaching the children too.
+   */
+  detached?: boolean;
+}
+
+// Pids of children still running, across every group of this process. Whatever way the owner
+// exits (crash, process.exit from a force timer), the 'exit' hook SIGKILLs what is left, so a
+// detached child never outlives it unnoticed.
+const live = new Set<ChildProcess>();
+let exitHookInstalled = false;
+function track(child: ChildProcess): void {
+  live.add(child);
+  child.once('exit', () => live.delete(child));
+  child.once('error', () => live.delete(child));
+  if (exitHookInstalled) return;
+  exitHookInstalled = true;
+  process.on('exit', () => {
+    for (const c of live) {
+      try {
+        c.kill('SIGKILL');
+      } catch {
+        // Already gone: nothing to do.
+      }
+    }
+  });
+}
+
 /**
  * Starts and stops the processes of a local stack. Output goes to `<logDir>/<name>.log` and a
  * bounded in-memory tail; `stopAll` sends SIGTERM, waits, then SIGKILLs stragglers, so a stack
@@ -26,7 +59,10 @@ export class ProcessGroup {
   private readonly procs: ManagedProcess[] = [];
   private readonly streams: WriteStream[] = [];
 
-  constructor(private readonly logDir: string) {
+  constructor(
+    private readonly logDir: string,
+    private readonly options: ProcessGroupOptions = {},
+  ) {
     mkdirSync(logDir, { recursive: true });
   }
 
@@ -44,7 +80,12 @@ export class ProcessGroup {
     const logFile = join(this.logDir, `${name}.log`);
     const out = createWriteStream(logFile, { flags: 'a' });
     this.streams.push(out);
-    const child = spawn(command, args, { env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(command, args, {
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+      detached: this.options.detached === true,
+    });
+    track(child);
     const lines: string[] = [];
     const waiters = new Set<(line: string) => void>();
     let partial = { stdout: '', stderr: '' };
@@ -111,15 +152,20 @@ export class ProcessGroup {
   }
 
   /**
-   * Stops every process within `graceMs` + a little: first the product processes (`msa-*`, they
-   * hold connections to the others), then the rest (clusters, Redis).
+   * Stops every process within `graceMs` + a little, in dependency order: the workers first
+   * (they report to the hub), then the hub (it holds Redis and cluster connections), then the
+   * rest (clusters, Redis), so nothing logs errors about a peer that vanished under it.
    */
   async stopAll(graceMs = 6000): Promise<void> {
-    const first = this.procs.filter((p) => p.name.startsWith('msa-'));
+    const workers = this.procs.filter((p) => p.name.startsWith('msa-worker'));
+    const hubs = this.procs.filter((p) => p.name.startsWith('msa-') && !workers.includes(p));
     const rest = this.procs.filter((p) => !p.name.startsWith('msa-'));
     const started = Date.now();
-    await Promise.all(first.map((p) => this.stop(p, graceMs)));
-    await Promise.all(rest.map((p) => this.stop(p, Math.max(500, graceMs - (Date.now() - started)))));
+    const left = (): number => Math.max(500, graceMs - (Date.now() - started));
+    for (const phase of [workers, hubs, rest]) {
+      const budget = left();
+      await Promise.all(phase.map((p) => this.stop(p, budget)));
+    }
     await Promise.all(this.streams.map((s) => new Promise<void>((resolve) => s.end(() => resolve()))));
   }
 }

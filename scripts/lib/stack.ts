@@ -48,6 +48,11 @@ export interface StackOptions {
    * `hub` and one per spoke name. Missing entries are started as kube-sim.
    */
   kubeconfigs?: { hub?: string | undefined; spokes?: Record<string, string | undefined> };
+  /**
+   * Start the processes in their own process groups (see `ProcessGroupOptions.detached`),
+   * for an interactive runner that stops them itself on Ctrl-C.
+   */
+  detached?: boolean;
   /** Progress messages. */
   log?: (message: string) => void;
   /**
@@ -178,7 +183,7 @@ export async function startStack(options: StackOptions): Promise<Stack> {
   for (const cli of Object.values(CLI)) {
     if (!existsSync(cli)) throw new Error(`${cli} is missing: run "npm run build" first`);
   }
-  const group = new ProcessGroup(join(dir, 'logs'));
+  const group = new ProcessGroup(join(dir, 'logs'), { detached: options.detached === true });
   options.onProcessGroup?.(group);
   try {
     const redisUrl = options.redisUrl ?? (await startRedis(group, dir));
