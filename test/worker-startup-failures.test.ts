@@ -4,6 +4,7 @@
 import { spawn } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:https';
+import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Redis } from 'ioredis';
@@ -46,6 +47,29 @@ let spoke: SimCluster;
 let dir: string;
 let admin: Redis;
 let port: number;
+/** A stand-in hub: accepts `Bearer good`, answers 401 to anything else. */
+let hub: Server;
+let hubUrl: string;
+const AGENT_NS = 'open-cluster-management-agent-addon';
+
+function fakeHub(req: IncomingMessage, res: ServerResponse): void {
+  req.resume();
+  res.setHeader('content-type', 'application/json');
+  if (req.headers.authorization !== 'Bearer good') {
+    res.statusCode = 401;
+    res.end(
+      JSON.stringify({ code: 'MSA_ERR_UNAUTHENTICATED', message: 'invalid credential', terminal: false }),
+    );
+    return;
+  }
+  if (req.url?.endsWith('/heartbeat')) res.end(JSON.stringify({ serverTime: new Date().toISOString() }));
+  else if (req.url?.endsWith('/managedserviceaccounts'))
+    res.end(JSON.stringify({ synced: false, items: [] }));
+  else {
+    res.statusCode = 404;
+    res.end(JSON.stringify({ code: 'MSA_ERR_NOT_FOUND', message: 'not here' }));
+  }
+}
 const users = ['msa-e2e-noperm', 'msa-e2e-revoked'];
 
 beforeAll(async () => {
@@ -53,6 +77,14 @@ beforeAll(async () => {
   spoke = await startCluster({ name: 'cluster1' });
   await spoke.writeKubeconfig(join(dir, 'spoke.kubeconfig'));
   writeFileSync(join(dir, 'credential'), 'not-used-before-redis-is-checked');
+  writeFileSync(join(dir, 'good-credential'), 'good');
+  const hubCa = await createCertificateAuthority('fake-hub');
+  const hubCert = await issueServingCertificate(hubCa, []);
+  writeFileSync(join(dir, 'hub-ca.crt'), hubCa.certPem);
+  hub = createServer({ cert: hubCert.certPem, key: hubCert.keyPem }, fakeHub);
+  await new Promise<void>((resolve) => hub.listen(0, '127.0.0.1', resolve));
+  const hubAddr = hub.address();
+  hubUrl = `https://127.0.0.1:${typeof hubAddr === 'object' && hubAddr ? hubAddr.port : 0}`;
   port = inject('redisPort');
   admin = new Redis(inject('redisUrl'), { maxRetriesPerRequest: 1 });
   // Allowed everywhere except this worker's own queue keys.
@@ -87,6 +119,7 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const u of users) await admin.call('ACL', 'DELUSER', u).catch(() => undefined);
   admin.disconnect();
+  await new Promise((resolve) => hub.close(resolve));
   await spoke.close();
 });
 
@@ -97,7 +130,7 @@ const baseArgs = (redisUrl: string, kubeconfig = join(dir, 'spoke.kubeconfig')):
   kubeconfig,
   '--redis-url',
   redisUrl,
-  // Never reached in these tests: every failure happens before the first hub call.
+  // Never reached by the Redis and spoke cases: they fail before the first hub call.
   '--hub-url',
   'https://127.0.0.1:1',
   '--credential-file',
@@ -182,10 +215,52 @@ describe('msa-worker start-up and credential failures', { timeout: 120_000 }, ()
     for (const r of [noperm, wrongpass]) expect(r.output).not.toContain('pw@');
   });
 
+  // With Redis usable, the hub is checked next; the agent namespace is only created once it passed.
+  const withHub = (url: string, credential: string, ca: boolean): string[] => {
+    const args = baseArgs(`redis://127.0.0.1:${port}/14`);
+    args[args.indexOf('--hub-url') + 1] = url;
+    args[args.indexOf('--credential-file') + 1] = join(dir, credential);
+    return ca ? [...args, '--hub-ca-file', join(dir, 'hub-ca.crt')] : args;
+  };
+
+  it('stops (exit 1) on an unreachable hub after --hub-startup-timeout-seconds, and on a refused credential or an untrusted hub at once', async () => {
+    const [unreachable, refused, wrongCa] = await Promise.all([
+      runWorker([
+        ...withHub('https://127.0.0.1:1', 'good-credential', true),
+        '--hub-startup-timeout-seconds',
+        '2',
+      ]),
+      runWorker(withHub(hubUrl, 'credential', true)),
+      runWorker(withHub(hubUrl, 'good-credential', false)),
+    ]);
+    expect(unreachable.code, unreachable.output).toBe(1);
+    expect(unreachable.output).toMatch(/the hub does not answer yet; retrying before consuming jobs/);
+    expect(unreachable.output).toMatch(
+      /cannot start: the hub at https:\/\/127\.0\.0\.1:1 is unreachable: no answer for 2 s \(last error: .*ECONNREFUSED\)/,
+    );
+    expect(refused.code, refused.output).toBe(1);
+    expect(refused.output).toContain('cannot start: the hub refused the worker credential (');
+    expect(refused.output).toContain('HTTP 401 MSA_ERR_UNAUTHENTICATED');
+    expect(refused.output).toContain('re-run `msa-hub register-cluster cluster1`');
+    expect(wrongCa.code, wrongCa.output).toBe(1);
+    expect(wrongCa.output).toMatch(
+      /cannot verify the hub's TLS certificate at https:\/\/127\.0\.0\.1:\d+ \(.*(CERT|SIGNATURE)/,
+    );
+    expect(wrongCa.output).toContain('--hub-ca-file');
+    // One attempt each for the fatal cases: no retry storm.
+    for (const r of [refused, wrongCa]) expect(r.output).not.toContain('retrying');
+    expect(spoke.get('v1', 'Namespace', undefined, AGENT_NS)).toBeUndefined();
+  });
+
   it('stops (exit 1, no retry storm) when its ACL is revoked while it runs', async () => {
     const child = spawn(
       process.execPath,
-      [CLI.worker, ...baseArgs(`redis://msa-e2e-revoked:pw@127.0.0.1:${port}/14`)],
+      [
+        CLI.worker,
+        ...withHub(hubUrl, 'good-credential', true).map((a) =>
+          a === `redis://127.0.0.1:${port}/14` ? `redis://msa-e2e-revoked:pw@127.0.0.1:${port}/14` : a,
+        ),
+      ],
       {
         env: { PATH: process.env['PATH'] ?? '' },
         stdio: ['ignore', 'pipe', 'pipe'],
