@@ -84,10 +84,34 @@ describe('msa-hub CLI', () => {
   it('lists every configuration problem and exits 2', async () => {
     const r = await runCli(['serve', '--listen-port', 'x'], {});
     expect(r.code).toBe(2);
-    expect(r.stderr).toContain('redisUrl: is required');
-    expect(r.stderr).toContain('listenPort');
-    expect(r.stderr).toContain('tlsCertFile: is required');
-    expect(r.stderr).toContain('tlsKeyFile: is required');
+    expect(r.stderr).toContain('--redis-url (MSA_HUB_REDIS_URL or REDIS_URL): is required');
+    expect(r.stderr).toContain('--listen-port (MSA_HUB_LISTEN_PORT):');
+    expect(r.stderr).toContain('--tls-cert (MSA_HUB_TLS_CERT_FILE): is required');
+    expect(r.stderr).toContain('--tls-key (MSA_HUB_TLS_KEY_FILE): is required');
+  });
+
+  it('reports a bad port and unreadable TLS files in one round', async () => {
+    const r = await runCli(
+      ['serve', '--listen-port', 'abc', '--tls-cert', '/nope.crt', '--tls-key', '/nope.key'],
+      { REDIS_URL: redisUrl },
+    );
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('--listen-port (MSA_HUB_LISTEN_PORT):');
+    expect(r.stderr).toContain('--tls-cert (MSA_HUB_TLS_CERT_FILE): file "/nope.crt" cannot be read');
+    expect(r.stderr).toContain('--tls-key (MSA_HUB_TLS_KEY_FILE): file "/nope.key" cannot be read');
+  });
+
+  it('names a TLS key that is not PEM and exits 2 instead of an OpenSSL error', async () => {
+    const r = await runCli(['serve', '--listen-port', '0', '--tls-key', caFile], tlsEnv);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain(`file ${JSON.stringify(caFile)} is not a valid PEM private key`);
+    expect(r.stderr).not.toContain('DECODER');
+  });
+
+  it('register-cluster: a bad cluster name is an input error (exit 2)', async () => {
+    const r = await runCli(['register-cluster', 'Bad_Name', '--kubeconfig', kubeconfig]);
+    expect(r.code).toBe(2);
+    expect(r.stderr).toContain('cluster name "Bad_Name"');
   });
 
   it('refuses to start without the CRDs, saying what to install', async () => {
@@ -144,8 +168,13 @@ describe('msa-hub CLI', () => {
       await rest.getOptional('/apis/cluster.open-cluster-management.io/v1/managedclusters/spoke-1'),
     ).toBeDefined();
 
+    expect(reg.stderr).not.toContain('warning');
     const env = await runCli(['register-cluster', 'spoke-1', '--kubeconfig', kubeconfig, '--output', 'env']);
     expect(env.code).toBe(0);
+    // No CA and no hub URL: still registered, but the user is told what the worker lacks.
+    expect(env.stderr).toContain('warning: no hub CA given (--ca-file');
+    expect(env.stderr).toContain('--tls-cert');
+    expect(env.stderr).toContain('warning: no --hub-url (MSA_HUB_URL) given');
     expect(env.stdout).toMatch(/^MSA_CLUSTER_NAME='spoke-1'$/m);
     expect(env.stdout).toMatch(/^MSA_HUB_URL='https:\/\/127\.0\.0\.1:8443'$/m);
     expect(env.stdout).toMatch(/^MSA_HUB_TOKEN='[^']+'$/m);

@@ -1,5 +1,6 @@
 #!/usr/bin/env node
 import { readFileSync } from 'node:fs';
+import { isDns1123Label } from '@msa/common';
 import {
   kubeconfigFrom,
   loadHubConfig,
@@ -101,9 +102,15 @@ async function main(): Promise<void> {
       const name = parsed.positionals[1];
       if (name === undefined)
         fail('register-cluster needs a cluster name: msa-hub register-cluster <name>', 2);
+      // A bad name is an input error like the others (exit 2), not a failure of the hub.
+      const nameProblems = isDns1123Label(name);
+      if (nameProblems.length > 0)
+        fail(`cluster name ${JSON.stringify(name)}: ${nameProblems.join('; ')}`, 2);
       const output = (parsed.flags.get('output') ?? 'json') as RegistrationOutput;
       if (output !== 'json' && output !== 'env') fail('--output must be json or env', 2);
       const seconds = parsed.flags.get('credential-seconds');
+      if (seconds !== undefined && !(/^\d+$/.test(seconds) && Number(seconds) >= 600))
+        fail(`--credential-seconds ${JSON.stringify(seconds)}: must be a whole number >= 600`, 2);
       const caFile =
         parsed.flags.get('ca-file') ??
         inputs.env.MSA_HUB_CA_FILE ??
@@ -118,7 +125,22 @@ async function main(): Promise<void> {
         }
       }
       const port = parsed.flags.get('listen-port') ?? inputs.env.MSA_HUB_LISTEN_PORT ?? '8443';
-      const hubUrl = parsed.flags.get('hub-url') ?? inputs.env.MSA_HUB_URL ?? `https://127.0.0.1:${port}`;
+      const explicitHubUrl = parsed.flags.get('hub-url') ?? inputs.env.MSA_HUB_URL;
+      const hubUrl = explicitHubUrl ?? `https://127.0.0.1:${port}`;
+      // The registration still succeeds (the credential is useful), but a worker given only
+      // this output could not verify or even reach the hub: say what is missing.
+      if (caPem === undefined) {
+        process.stderr.write(
+          'warning: no hub CA given (--ca-file / MSA_HUB_CA_FILE or --tls-cert / MSA_HUB_TLS_CERT_FILE): ' +
+            'hubCaPem is null and the worker cannot verify the hub; pass the CA that signed the hub serving certificate\n',
+        );
+      }
+      if (explicitHubUrl === undefined) {
+        process.stderr.write(
+          `warning: no --hub-url (MSA_HUB_URL) given: using ${hubUrl}, which only works for a worker on this machine; ` +
+            'pass the URL the worker reaches the hub at\n',
+        );
+      }
       const { registerCluster, formatRegistration } = await import('./k8s/register-cluster.js');
       const registration = await registerCluster(await restFor(parsed), {
         cluster: name,

@@ -1,3 +1,4 @@
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { accessSync, constants as fsConstants, readFileSync } from 'node:fs';
 import { HubConfigSchema, validateConfig, type HubConfig } from '@msa/common';
 
@@ -146,30 +147,64 @@ export function loadHubConfig(
 
   const result = validateConfig(HubConfigSchema, raw);
   if (!result.ok) problems.push(...result.problems);
-  else {
-    for (const [key, path] of [
-      ['tlsCertFile', result.value.tlsCertFile],
-      ['tlsKeyFile', result.value.tlsKeyFile],
-      ['kubeconfig', result.value.kubeconfig],
-    ] as const) {
-      if (path === undefined) continue;
-      try {
-        accessSync(path, fsConstants.R_OK);
-      } catch {
-        problems.push(
-          `${key}: file ${JSON.stringify(path)} cannot be read; set it to an existing readable file`,
-        );
-      }
-    }
-    if ((result.value.opsUsername === undefined) !== (result.value.opsPassword === undefined)) {
+  // File checks run on the raw values too, so a bad port and a missing file show in one round.
+  const files = [
+    ['tlsCertFile', result.ok ? result.value.tlsCertFile : raw.tlsCertFile],
+    ['tlsKeyFile', result.ok ? result.value.tlsKeyFile : raw.tlsKeyFile],
+    ['kubeconfig', result.ok ? result.value.kubeconfig : raw.kubeconfig],
+  ] as const;
+  for (const [key, path] of files) {
+    if (typeof path !== 'string' || path === '') continue;
+    try {
+      accessSync(path, fsConstants.R_OK);
+    } catch {
       problems.push(
-        'opsUsername/opsPassword: set both to enable the /ops dashboard, or neither to disable it',
+        `${key}: file ${JSON.stringify(path)} cannot be read; set it to an existing readable file`,
       );
+      continue;
+    }
+    if (key === 'tlsCertFile' || key === 'tlsKeyFile') {
+      const pemProblem = checkPem(key, path);
+      if (pemProblem !== undefined) problems.push(pemProblem);
     }
   }
-  if (problems.length > 0) return { ok: false, problems };
-  if (!result.ok) return { ok: false, problems: result.problems };
+  if (result.ok && (result.value.opsUsername === undefined) !== (result.value.opsPassword === undefined)) {
+    problems.push('opsUsername/opsPassword: set both to enable the /ops dashboard, or neither to disable it');
+  }
+  if (problems.length > 0) return { ok: false, problems: problems.map(withSettingNames) };
+  if (!result.ok) return { ok: false, problems: result.problems.map(withSettingNames) };
   return { ok: true, config: result.value };
+}
+
+/**
+ * Parses the TLS certificate or key up front: otherwise a non-PEM file surfaces at listen time
+ * as a bare OpenSSL error (`error:1E08010C:DECODER routines::unsupported`) naming no file.
+ */
+function checkPem(key: 'tlsCertFile' | 'tlsKeyFile', path: string): string | undefined {
+  try {
+    const pem = readFileSync(path);
+    if (key === 'tlsKeyFile') createPrivateKey(pem);
+    else new X509Certificate(pem);
+    return undefined;
+  } catch {
+    return key === 'tlsKeyFile'
+      ? `tlsKeyFile: file ${JSON.stringify(path)} is not a valid PEM private key; point it at the unencrypted key ("-----BEGIN PRIVATE KEY-----" or "-----BEGIN RSA/EC PRIVATE KEY-----") that belongs to the serving certificate`
+      : `tlsCertFile: file ${JSON.stringify(path)} is not a valid PEM certificate; point it at the serving certificate ("-----BEGIN CERTIFICATE-----"), not the key or a DER file (convert with \`openssl x509 -inform der -in F -out F.pem\`)`;
+  }
+}
+
+/**
+ * Problems from the schema name internal keys (`redisUrl: is required`); users set flags and
+ * environment variables, so name those too: `--redis-url (MSA_HUB_REDIS_URL or REDIS_URL): ...`.
+ */
+function withSettingNames(problem: string): string {
+  const colon = problem.indexOf(':');
+  if (colon <= 0) return problem;
+  const head = problem.slice(0, colon);
+  const names = head.split('/').map((k) => HUB_SETTINGS.find((s) => s.key === k));
+  if (names.some((n) => n === undefined)) return problem;
+  const label = names.map((n) => (n === undefined ? '' : `--${n.flag} (${n.env.join(' or ')})`)).join(' / ');
+  return `${label}${problem.slice(colon)}`;
 }
 
 /** Kubeconfig location for commands that only talk to the hub API server (install-crds, register-cluster). */
