@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { createServer, type AddressInfo } from 'node:net';
 import { existsSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -32,6 +33,40 @@ describe('kube-sim CLI', () => {
     expect(stderr).toContain('unknown argument "--what"');
     expect(stderr).toContain('--port must be an integer, got "abc"');
     expect(stderr).toContain('--kubeconfig is required');
+  });
+
+  it('prints usage for --help and exits 0', async () => {
+    const { code, stdout, stderr } = await run(['--help']).done;
+    expect(code).toBe(0);
+    expect(stdout).toContain('usage: kube-sim --port <n> --kubeconfig <file>');
+    expect(stdout).toContain('--enforce-rbac');
+    expect(stderr).toBe('');
+  });
+
+  it('refuses a kubeconfig in a missing directory before serving: one message, exit 2', async () => {
+    const { code, stdout, stderr } = await run(['--port', '0', '--kubeconfig', '/nonexistent-dir/kc.yaml'])
+      .done;
+    expect(code).toBe(2);
+    expect(stdout).not.toContain('serving on');
+    expect(stderr).toContain(
+      'kube-sim: --kubeconfig /nonexistent-dir/kc.yaml: directory /nonexistent-dir does not exist',
+    );
+    expect(stderr).not.toMatch(/\bat .+:\d+:\d+/);
+  });
+
+  it('names a busy port in one line and exits 1', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const dir = mkdtempSync(join(tmpdir(), 'kube-sim-cli-'));
+      const { code, stderr } = await run(['--port', String(port), '--kubeconfig', join(dir, 'kc.yaml')]).done;
+      expect(code).toBe(1);
+      expect(stderr).toBe(`kube-sim: port ${port} on 127.0.0.1 is in use; use --port 0 for a free port\n`);
+      expect(existsSync(join(dir, 'kc.yaml'))).toBe(false);
+    } finally {
+      await new Promise<void>((resolve) => busy.close(() => resolve()));
+    }
   });
 
   it('writes the kubeconfig once serving, prints the URL, serves kubectl, exits 0 on SIGTERM', async () => {
