@@ -51,11 +51,15 @@ let port: number;
 let hub: Server;
 let hubUrl: string;
 const AGENT_NS = 'open-cluster-management-agent-addon';
+/** Set by the run-time test: the hub then refuses every credential (as after expiry). */
+let refuseAll = false;
+let renewalsRefused = 0;
 
 function fakeHub(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
   res.setHeader('content-type', 'application/json');
-  if (req.headers.authorization !== 'Bearer good') {
+  if (req.headers.authorization !== 'Bearer good' || refuseAll) {
+    if (req.url?.endsWith('/credential')) renewalsRefused += 1;
     res.statusCode = 401;
     res.end(
       JSON.stringify({ code: 'MSA_ERR_UNAUTHENTICATED', message: 'invalid credential', terminal: false }),
@@ -286,6 +290,41 @@ describe('msa-worker start-up and credential failures', { timeout: 120_000 }, ()
       // BullMQ alone would log NOPERM thousands of times a second; the worker stops at once.
       expect(output.split('\n').filter((l) => l.includes('NOPERM')).length).toBeLessThan(20);
     } finally {
+      clearTimeout(kill);
+      child.kill('SIGKILL');
+    }
+  });
+
+  it('stops (exit 1) when the hub refuses its credential at run time and refuses the renewal too', async () => {
+    const child = spawn(
+      process.execPath,
+      [CLI.worker, ...withHub(hubUrl, 'good-credential', true), '--heartbeat-interval-seconds', '1'],
+      { env: { PATH: process.env['PATH'] ?? '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let output = '';
+    const started = new Promise<void>((resolve) => {
+      const onData = (c: Buffer): void => {
+        output += c.toString();
+        if (output.includes('spoke worker started')) resolve();
+      };
+      child.stdout.on('data', onData);
+      child.stderr.on('data', onData);
+    });
+    const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+    const kill = setTimeout(() => child.kill('SIGKILL'), 60_000);
+    try {
+      await started;
+      refuseAll = true;
+      const code = await exited;
+      expect(code, output).toBe(1);
+      expect(renewalsRefused).toBe(1);
+      expect(output).toContain('the hub refused the credential; renewing it now');
+      expect(output).toMatch(
+        /msa-worker: the hub refused the worker credential \(POST \/v1\/clusters\/cluster1\/credential: HTTP 401/,
+      );
+      expect(output).toContain('re-run `msa-hub register-cluster cluster1`');
+    } finally {
+      refuseAll = false;
       clearTimeout(kill);
       child.kill('SIGKILL');
     }

@@ -11,7 +11,7 @@ export async function main(
 ): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     process.stdout.write(
-      'usage: msa-worker --cluster-name <name> --kubeconfig <file> --redis-url <url> --hub-url <https url> --hub-ca-file <pem> --credential-file <file> [--agent-namespace <ns>] [--concurrency <n>] [--heartbeat-interval-seconds <n>] [--log-level <level>]\n' +
+      'usage: msa-worker --cluster-name <name> --kubeconfig <file> --redis-url <url> --hub-url <https url> --hub-ca-file <pem> --credential-file <file> [--agent-namespace <ns>] [--concurrency <n>] [--heartbeat-interval-seconds <n>] [--hub-startup-timeout-seconds <n>] [--protected-service-accounts <a,b>] [--log-level <level>]\n' +
         'Every flag also reads an environment variable: see packages/spoke-worker/README.md.\n',
     );
     return 0;
