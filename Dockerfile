@@ -36,8 +36,8 @@ WORKDIR /app
 COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages
-# Entrypoints on PATH for both commands (workspace bin links are not made executable at
-# `npm ci` time because dist/ does not exist yet, so explicit wrappers are more dependable).
+# Entrypoints on PATH for both commands. The workspace bin links (node_modules/.bin, through
+# packages/*/bin/*.js) are not on PATH here, so explicit wrappers call the compiled CLIs.
 RUN printf '#!/bin/sh\nexec node /app/packages/hub-dispatcher/dist/cli.js "$@"\n' > /usr/local/bin/msa-hub \
  && printf '#!/bin/sh\nexec node /app/packages/spoke-worker/dist/cli.js "$@"\n' > /usr/local/bin/msa-worker \
  && chmod 0755 /usr/local/bin/msa-hub /usr/local/bin/msa-worker
