@@ -1,6 +1,7 @@
 /** Stable error codes. Never rename one; add new ones and list them in docs/errors.md. */
 export const ErrorCode = {
   InvalidRequestBody: 'MSA_ERR_INVALID_REQUEST_BODY',
+  RequestBodyTooLarge: 'MSA_ERR_REQUEST_BODY_TOO_LARGE',
   Unauthenticated: 'MSA_ERR_UNAUTHENTICATED',
   Forbidden: 'MSA_ERR_FORBIDDEN',
   RouteNotFound: 'MSA_ERR_ROUTE_NOT_FOUND',
@@ -41,6 +42,11 @@ export const ERROR_CATALOG: Readonly<Record<ErrorCode, Readonly<ErrorCatalogEntr
     statusCode: 400,
     retryable: false,
     description: 'The request body or parameters do not match the schema.',
+  },
+  MSA_ERR_REQUEST_BODY_TOO_LARGE: {
+    statusCode: 413,
+    retryable: false,
+    description: 'The request body is larger than the hub accepts (1 MiB).',
   },
   MSA_ERR_UNAUTHENTICATED: {
     statusCode: 401,

@@ -8,7 +8,8 @@ export function errorBody(code: ErrorCode, message: string): ErrorBody {
 
 /**
  * Pure: maps anything a handler threw to `{code, message, statusCode}`. Schema and body-parser
- * failures are 400 `MSA_ERR_INVALID_REQUEST_BODY`; catalog errors keep their code; anything else
+ * failures are 400 `MSA_ERR_INVALID_REQUEST_BODY`, an oversized body 413
+ * `MSA_ERR_REQUEST_BODY_TOO_LARGE`; catalog errors keep their code; anything else
  * is a 500 whose message reveals nothing. Messages go through `redactJwts`.
  */
 export function toErrorBody(err: unknown): ErrorBody {
@@ -19,12 +20,13 @@ export function toErrorBody(err: unknown): ErrorBody {
   if (fe.validation !== undefined) {
     return errorBody(ErrorCode.InvalidRequestBody, redactJwts(fe.message ?? 'invalid request'));
   }
+  if (fe.statusCode === 413) {
+    return errorBody(ErrorCode.RequestBodyTooLarge, redactJwts(fe.message ?? 'request body is too large'));
+  }
   if (typeof fe.statusCode === 'number' && fe.statusCode >= 400 && fe.statusCode < 500) {
-    // Fastify's own 4xx: malformed JSON, wrong content type, body too large.
-    return {
-      ...errorBody(ErrorCode.InvalidRequestBody, redactJwts(fe.message ?? 'bad request')),
-      statusCode: fe.statusCode,
-    };
+    // Fastify's other 4xx (malformed JSON, wrong content type) are bad bodies: the catalog's
+    // 400, so the status always matches what docs/errors.md says of the code.
+    return errorBody(ErrorCode.InvalidRequestBody, redactJwts(fe.message ?? 'bad request'));
   }
   return errorBody(ErrorCode.Internal, 'internal error');
 }

@@ -32,6 +32,16 @@ describe('toErrorBody', () => {
     expect(
       toErrorBody(Object.assign(new Error('body/name must be string'), { validation: [] })).statusCode,
     ).toBe(400);
+    // Fastify's body-parser failures: an oversized body has its own code, so the status
+    // always matches the catalog (and docs/errors.md); other 4xx are the catalog's 400.
+    expect(toErrorBody(Object.assign(new Error('Request body is too large'), { statusCode: 413 }))).toEqual({
+      code: 'MSA_ERR_REQUEST_BODY_TOO_LARGE',
+      message: 'Request body is too large',
+      statusCode: 413,
+    });
+    expect(
+      toErrorBody(Object.assign(new Error('Unsupported Media Type'), { statusCode: 415 })),
+    ).toMatchObject({ code: 'MSA_ERR_INVALID_REQUEST_BODY', statusCode: 400 });
     expect(toErrorBody(new Error('secret detail'))).toEqual({
       code: 'MSA_ERR_INTERNAL',
       message: 'internal error',

@@ -88,3 +88,20 @@ describe('POST /ops/clusters/:cluster/rotate', () => {
     expect((await post()).statusCode).toBe(202);
   });
 });
+
+describe('ops basic auth', () => {
+  it.each(['/ops/queues', '/ops/queues/api/queues', '/ops/dead-letters'])(
+    '%s without credentials answers the catalog body with 401 and WWW-Authenticate',
+    async (url) => {
+      const a = await build(() => Promise.resolve({ enqueued: 0 }), { now: 0 });
+      const r = await a.inject({ method: 'GET', url });
+      expect(r.statusCode).toBe(401);
+      expect(r.headers['www-authenticate']).toBe('Basic realm="msa-hub ops"');
+      expect(r.json()).toEqual({
+        code: 'MSA_ERR_UNAUTHENTICATED',
+        message: 'the ops area needs basic auth',
+        statusCode: 401,
+      });
+    },
+  );
+});

@@ -6,6 +6,7 @@ import { ErrorCode, MsaError } from '@msa/common';
 import type { Queue } from 'bullmq';
 import type { FastifyInstance } from 'fastify';
 import type { DeadLetters } from '../queue/dead-letters.js';
+import { errorBody } from './error-handling.js';
 import type { HubMetrics } from '../metrics/hub-metrics.js';
 
 /** Readiness as reported by `/readyz`. */
@@ -91,8 +92,13 @@ export async function registerOpsRoutes(
   await app.register(async (scope) => {
     scope.addHook('onRequest', async (request, reply) => {
       if (!checkBasicAuth(request.headers.authorization, user, pass)) {
-        void reply.header('WWW-Authenticate', 'Basic realm="msa-hub ops"');
-        throw new MsaError(ErrorCode.Unauthenticated, 'the ops area needs basic auth');
+        // Answer here rather than throw: bull-board's plugin has its own error handler, which
+        // would turn the error into its `{error:{key}}` shape under /ops/queues.
+        return reply
+          .code(401)
+          .header('WWW-Authenticate', 'Basic realm="msa-hub ops"')
+          .type('application/json')
+          .send(errorBody(ErrorCode.Unauthenticated, 'the ops area needs basic auth'));
       }
     });
 
