@@ -296,9 +296,7 @@ export class Dispatcher {
       name: msa.metadata.name ?? '',
       uid: msa.metadata.uid ?? '',
       expirationSeconds: expirationSeconds ?? (validity.ok ? validity.seconds : DEFAULT_VALIDITY_SECONDS),
-      // common's MintReasonSchema is a union built from an array, whose static type TypeBox
-      // cannot narrow; the value is a MintReason or null as the schema says.
-      mintReason: mintReason as ReconcileJobData['mintReason'],
+      mintReason,
       verify,
       ...(rotate === undefined ? {} : { rotateToken: rotate }),
       enqueuedAt: this.opts.clock().toISOString(),
