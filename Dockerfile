@@ -37,9 +37,9 @@ COPY --from=build /app/package.json ./
 COPY --from=build /app/node_modules ./node_modules
 COPY --from=build /app/packages ./packages
 # Entrypoints on PATH for both commands. The workspace bin links (node_modules/.bin, through
-# packages/*/bin/*.js) are not on PATH here, so explicit wrappers call the compiled CLIs.
-RUN printf '#!/bin/sh\nexec node /app/packages/hub-dispatcher/dist/cli.js "$@"\n' > /usr/local/bin/msa-hub \
- && printf '#!/bin/sh\nexec node /app/packages/spoke-worker/dist/cli.js "$@"\n' > /usr/local/bin/msa-worker \
+# packages/*/bin/*.js) are not on PATH here, so explicit wrappers call those same bin shims.
+RUN printf '#!/bin/sh\nexec node /app/packages/hub-dispatcher/bin/msa-hub.js "$@"\n' > /usr/local/bin/msa-hub \
+ && printf '#!/bin/sh\nexec node /app/packages/spoke-worker/bin/msa-worker.js "$@"\n' > /usr/local/bin/msa-worker \
  && chmod 0755 /usr/local/bin/msa-hub /usr/local/bin/msa-worker
 # uid/gid 1000 is the image's `node` user; numeric so Kubernetes can verify runAsNonRoot.
 USER 1000:1000

@@ -11,6 +11,9 @@ import { HUB_SETTINGS, loadHubConfig } from '@msa/hub-dispatcher';
 import { WORKER_SETTINGS, loadWorkerConfig } from '@msa/spoke-worker';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { fixtureContent, sampleTlsFiles } from './support/tls-fixture.js';
+
+const tls = await sampleTlsFiles();
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 
@@ -55,7 +58,7 @@ function containerEnv(s: ComposeService): Record<string, string> {
     if (value.startsWith('/config/')) {
       const local = join(scratch, value);
       mkdirSync(dirname(local), { recursive: true });
-      writeFileSync(local, 'dummy-file-content\n');
+      writeFileSync(local, fixtureContent(local, tls));
       value = local;
     }
     env[name] = value;

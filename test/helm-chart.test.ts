@@ -14,6 +14,9 @@ import { WORKER_SETTINGS, loadWorkerConfig } from '@msa/spoke-worker';
 import { describe, expect, it } from 'vitest';
 import { parse, parseAllDocuments } from 'yaml';
 import { CRD_DIR, diffCrdDir, renderCrdFiles } from '../scripts/render-crds.js';
+import { fixtureContent, sampleTlsFiles } from './support/tls-fixture.js';
+
+const tls = await sampleTlsFiles();
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 /** The pinned helm (ADR 0003), never one on PATH. */
@@ -146,7 +149,7 @@ function envFor(container: Container, scratch: string): Record<string, string> {
     if (value.startsWith('/etc/')) {
       const local = join(scratch, value);
       mkdirSync(dirname(local), { recursive: true });
-      writeFileSync(local, 'dummy-file-content\n');
+      writeFileSync(local, fixtureContent(local, tls));
       value = local;
     }
     env[e.name] = value;
