@@ -14,15 +14,16 @@ import {
   whoAmI,
   type JsonAnswer,
   type Stack,
+  msaPath,
+  secretPath,
+  saPath,
+  MERGE_PATCH,
+  unb64,
+  spokeOf,
+  MSA_GROUP,
 } from './support/stack.js';
 
-const GROUP = 'authentication.open-cluster-management.io';
-const LABEL = `${GROUP}/is-managed-serviceaccount`;
-const msaPath = (ns: string, name: string): string =>
-  `/apis/${GROUP}/v1beta1/namespaces/${ns}/managedserviceaccounts/${name}`;
-const secretPath = (ns: string, name: string): string => `/api/v1/namespaces/${ns}/secrets/${name}`;
-const saPath = (name: string, ns = AGENT_NS): string => `/api/v1/namespaces/${ns}/serviceaccounts/${name}`;
-const MERGE = { 'content-type': 'application/merge-patch+json' };
+const LABEL = `${MSA_GROUP}/is-managed-serviceaccount`;
 const HEARTBEAT_TIMEOUT_SECONDS = 4;
 
 let stack: Stack;
@@ -40,13 +41,8 @@ afterAll(async () => {
 }, 30_000);
 
 const hub = (): Stack['hub'] => stack.hub;
-const spoke = (name: 'cluster1' | 'cluster2'): Stack['spokes'][string] => {
-  const s = stack.spokes[name];
-  if (s === undefined) throw new Error(`no ${name}`);
-  return s;
-};
+const spoke = (name: 'cluster1' | 'cluster2'): Stack['spokes'][string] => spokeOf(stack, name);
 const getJson = (path: string): Promise<JsonAnswer> => kubeRequest(hub(), 'GET', path);
-const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'base64').toString('utf8');
 
 interface MsaBody {
   metadata: { uid: string; creationTimestamp: string; deletionTimestamp?: string };
@@ -59,7 +55,7 @@ interface SecretBody {
 async function applyMsa(ns: string, name: string, spec: string, metadata = ''): Promise<void> {
   const res = await kubectl(['apply', '-f', '-'], {
     kubeconfig: hub().kubeconfigPath,
-    input: `apiVersion: ${GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}${metadata}}\nspec: ${spec}\n`,
+    input: `apiVersion: ${MSA_GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}${metadata}}\nspec: ${spec}\n`,
   });
   expect(res.stderr).toBe('');
   expect(res.exitCode).toBe(0);
@@ -128,7 +124,13 @@ async function waitDeletionRequested(ns: string, name: string, timeoutMs: number
 }
 
 async function releaseFinalizer(ns: string, name: string): Promise<void> {
-  const res = await kubeRequest(hub(), 'PATCH', msaPath(ns, name), { metadata: { finalizers: null } }, MERGE);
+  const res = await kubeRequest(
+    hub(),
+    'PATCH',
+    msaPath(ns, name),
+    { metadata: { finalizers: null } },
+    MERGE_PATCH,
+  );
   expect(res.status).toBe(200);
 }
 

@@ -17,14 +17,16 @@ import {
   whoAmI,
   type JsonAnswer,
   type Stack,
+  msaPath,
+  secretPath,
+  saPath,
+  MERGE_PATCH,
+  unb64,
+  b64,
+  expectedUser,
+  spokeOf,
+  MSA_GROUP,
 } from './support/stack.js';
-
-const GROUP = 'authentication.open-cluster-management.io';
-const msaPath = (ns: string, name: string): string =>
-  `/apis/${GROUP}/v1beta1/namespaces/${ns}/managedserviceaccounts/${name}`;
-const secretPath = (ns: string, name: string): string => `/api/v1/namespaces/${ns}/secrets/${name}`;
-const saPath = (name: string, ns = AGENT_NS): string => `/api/v1/namespaces/${ns}/serviceaccounts/${name}`;
-const MERGE = { 'content-type': 'application/merge-patch+json' };
 
 let stack: Stack;
 
@@ -37,15 +39,8 @@ afterAll(async () => {
 }, 30_000);
 
 const hub = (): Stack['hub'] => stack.hub;
-const spoke = (name: 'cluster1' | 'cluster2'): Stack['spokes'][string] => {
-  const s = stack.spokes[name];
-  if (s === undefined) throw new Error(`no ${name}`);
-  return s;
-};
+const spoke = (name: 'cluster1' | 'cluster2'): Stack['spokes'][string] => spokeOf(stack, name);
 const getJson = (path: string): Promise<JsonAnswer> => kubeRequest(hub(), 'GET', path);
-const expectedUser = (name: string, ns = AGENT_NS): string => `system:serviceaccount:${ns}:${name}`;
-const b64 = (text: string): string => Buffer.from(text).toString('base64');
-const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'base64').toString('utf8');
 
 interface SecretBody {
   metadata: {
@@ -68,7 +63,7 @@ async function apply(yaml: string): Promise<{ exitCode: number; stderr: string; 
 
 async function applyMsa(ns: string, name: string, spec: string, metadata = ''): Promise<void> {
   const res = await apply(
-    `apiVersion: ${GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}${metadata}}\nspec: ${spec}\n`,
+    `apiVersion: ${MSA_GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}${metadata}}\nspec: ${spec}\n`,
   );
   expect(res.stderr).toBe('');
   expect(res.exitCode).toBe(0);
@@ -191,7 +186,7 @@ describe('drift of the hub Secret', () => {
                 },
                 data: { token: b64(replacement), extra: b64('dropped at the next write') },
               },
-              MERGE,
+              MERGE_PATCH,
             );
             expect(patched.status).toBe(200);
           }
@@ -256,7 +251,7 @@ describe('drift of the hub Secret', () => {
         c1,
         'GET',
         `/api/v1/namespaces/${AGENT_NS}/serviceaccounts?labelSelector=${encodeURIComponent(
-          `${GROUP}/is-managed-serviceaccount=true`,
+          `${MSA_GROUP}/is-managed-serviceaccount=true`,
         )}`,
       );
       const names = (sas.body as { items: { metadata: { name: string } }[] }).items.map(
@@ -291,7 +286,7 @@ describe('drift of the hub Secret', () => {
         'PATCH',
         msaPath('cluster1', 'drift-held'),
         { metadata: { finalizers: null } },
-        MERGE,
+        MERGE_PATCH,
       );
       expect(release.status).toBe(200);
       await waitFor(
@@ -347,7 +342,7 @@ describe('ttlSecondsAfterCreation', () => {
             'PATCH',
             msaPath('cluster1', 'drift-ttl'),
             { metadata: { finalizers: null } },
-            MERGE,
+            MERGE_PATCH,
           )
         ).status,
       ).toBe(200);
@@ -373,7 +368,7 @@ describe('bad input', () => {
       });
       expect([201, 409]).toContain(ns.status);
       const bad = readFileSync(new URL('../examples/bad-inputs.yaml', import.meta.url), 'utf8');
-      const good = `---\napiVersion: ${GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: drift-good-neighbour, namespace: cluster1}\nspec: {rotation: {validity: 2h}}\n`;
+      const good = `---\napiVersion: ${MSA_GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: drift-good-neighbour, namespace: cluster1}\nspec: {rotation: {validity: 2h}}\n`;
       const res = await apply(`${bad}\n${good}`);
       // kubectl applies what it can and fails for the rest.
       expect(res.exitCode).not.toBe(0);
@@ -450,7 +445,7 @@ describe('bad input', () => {
         'PATCH',
         msaPath('cluster2', 'drift-sa-refused'),
         { metadata: { annotations: { 'msa-queue.io/rotate': 'after-fault' } } },
-        MERGE,
+        MERGE_PATCH,
       );
       expect(forced.status).toBe(200);
       const { token } = await waitToken('cluster2', 'drift-sa-refused');

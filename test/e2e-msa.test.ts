@@ -19,11 +19,11 @@ import {
   whoAmI,
   type JsonAnswer,
   type Stack,
+  msaPath,
+  expectedUser,
+  spokeOf,
+  MSA_GROUP,
 } from './support/stack.js';
-
-const GROUP = 'authentication.open-cluster-management.io';
-const msaPath = (ns: string, name: string, version = 'v1beta1'): string =>
-  `/apis/${GROUP}/${version}/namespaces/${ns}/managedserviceaccounts/${name}`;
 
 let stack: Stack;
 
@@ -36,15 +36,11 @@ afterAll(async () => {
 }, 30_000);
 
 const hub = (): Stack['hub'] => stack.hub;
-const spoke = (name: 'cluster1' | 'cluster2'): Stack['spokes'][string] => {
-  const s = stack.spokes[name];
-  if (s === undefined) throw new Error(`no ${name}`);
-  return s;
-};
+const spoke = (name: 'cluster1' | 'cluster2'): Stack['spokes'][string] => spokeOf(stack, name);
 const sim = (name: string): boolean => stack.simulated.has(name);
 
 async function applyMsa(ns: string, name: string, spec: string, version = 'v1beta1'): Promise<void> {
-  const yaml = `apiVersion: ${GROUP}/${version}\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: ${spec}\n`;
+  const yaml = `apiVersion: ${MSA_GROUP}/${version}\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: ${spec}\n`;
   const res = await kubectl(['apply', '-f', '-'], { kubeconfig: hub().kubeconfigPath, input: yaml });
   expect(res.stderr).toBe('');
   expect(res.exitCode).toBe(0);
@@ -78,8 +74,6 @@ async function waitMinted(ns: string, name: string): Promise<{ token: string; ca
   };
 }
 
-const expectedUser = (name: string): string => `system:serviceaccount:${AGENT_NS}:${name}`;
-
 function readCredential(cluster: string): string {
   // The newest credential the worker holds may have been renewed in memory; the file one is
   // still valid for its whole lifetime, which is what these calls need.
@@ -97,7 +91,7 @@ const hubCall = (
 async function hubReportWrites(ns: string): Promise<number> {
   const [secrets, msas] = await Promise.all([
     simWrites(hub(), `/api/v1/namespaces/${ns}/secrets`),
-    simWrites(hub(), `/apis/${GROUP}/`),
+    simWrites(hub(), `/apis/${MSA_GROUP}/`),
   ]);
   return secrets + msas;
 }
@@ -189,7 +183,7 @@ describe('managed service accounts end to end', () => {
       );
       expect(
         (sa.body as { metadata: { labels?: Record<string, string> } }).metadata.labels?.[
-          `${GROUP}/is-managed-serviceaccount`
+          `${MSA_GROUP}/is-managed-serviceaccount`
         ],
       ).toBe('true');
       // The token fails on cluster2 (its own signing key), verified over cluster2's real TLS.
@@ -202,7 +196,7 @@ describe('managed service accounts end to end', () => {
     const { token, ca } = await waitMinted('cluster2', 'e2e-alpha');
     expect(await whoAmI(spoke('cluster2').server, ca, token)).toBe(expectedUser('e2e-alpha'));
     const alpha = await getJson(msaPath('cluster2', 'e2e-alpha', 'v1alpha1'));
-    expect((alpha.body as { apiVersion: string }).apiVersion).toBe(`${GROUP}/v1alpha1`);
+    expect((alpha.body as { apiVersion: string }).apiVersion).toBe(`${MSA_GROUP}/v1alpha1`);
     expect(conditionOf(alpha.body, 'TokenReported')?.status).toBe('True');
   });
 

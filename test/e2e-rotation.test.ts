@@ -19,9 +19,11 @@ import {
   waitFor,
   whoAmI,
   type Stack,
+  msaPath,
+  spokeOf,
+  MSA_GROUP,
 } from './support/stack.js';
 
-const GROUP = 'authentication.open-cluster-management.io';
 const REDIS_DB = 7;
 /** cluster1's cap on token lifetimes (kube-sim --max-token-seconds). */
 const CAP_SECONDS = 15;
@@ -57,15 +59,9 @@ afterAll(async () => {
 }, 30_000);
 
 type Cluster = 'cluster1' | 'cluster2';
-const spoke = (c: Cluster): Stack['spokes'][string] => {
-  const s = stack.spokes[c];
-  if (s === undefined) throw new Error(`no ${c}`);
-  return s;
-};
+const spoke = (c: Cluster): Stack['spokes'][string] => spokeOf(stack, c);
 /** These tests need kube-sim's low token minimum, counters and admin routes. */
 const simulated = (): boolean => ['hub', 'cluster1', 'cluster2'].every((c) => stack.simulated.has(c));
-const msaPath = (ns: string, name: string): string =>
-  `/apis/${GROUP}/v1beta1/namespaces/${ns}/managedserviceaccounts/${name}`;
 const user = (name: string): string => `system:serviceaccount:${AGENT_NS}:${name}`;
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms));
 
@@ -82,7 +78,7 @@ function queueOf(cluster: string): Queue {
 }
 
 async function applyMsa(ns: string, name: string, validity: string): Promise<void> {
-  const yaml = `apiVersion: ${GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {rotation: {validity: ${validity}}}\n`;
+  const yaml = `apiVersion: ${MSA_GROUP}/v1beta1\nkind: ManagedServiceAccount\nmetadata: {name: ${name}, namespace: ${ns}}\nspec: {rotation: {validity: ${validity}}}\n`;
   const res = await kubectl(['apply', '-f', '-'], { kubeconfig: stack.hub.kubeconfigPath, input: yaml });
   expect(res.stderr).toBe('');
   expect(res.exitCode).toBe(0);
@@ -436,7 +432,7 @@ describe('operator-forced rotation and signing-key rotation', () => {
       const listed = await kubeRequest(
         stack.hub,
         'GET',
-        `/apis/${GROUP}/v1beta1/namespaces/cluster2/managedserviceaccounts`,
+        `/apis/${MSA_GROUP}/v1beta1/namespaces/cluster2/managedserviceaccounts`,
       );
       const names = (listed.body as { items: { metadata: { name: string } }[] }).items.map(
         (i) => i.metadata.name,
@@ -495,7 +491,7 @@ describe('restarts and Redis loss', () => {
     await applyMsa('cluster2', 'restart-watch', '40s');
     const fresh = await waitMinted('cluster2', 'restart-watch', undefined, 20_000);
     const watch = watchNeverExpires('cluster2', 'restart-watch');
-    const planned = (await kubeRequest(stack.hub, 'GET', `/apis/${GROUP}/v1beta1/managedserviceaccounts`))
+    const planned = (await kubeRequest(stack.hub, 'GET', `/apis/${MSA_GROUP}/v1beta1/managedserviceaccounts`))
       .body as { items: { metadata: { name: string; namespace: string } }[] };
     await Promise.all([stack.stopWorker('cluster1'), stack.stopWorker('cluster2'), stack.restartHub()]);
     await Promise.all([stack.startWorker('cluster1'), stack.startWorker('cluster2')]);

@@ -120,3 +120,36 @@ export async function whoAmI(server: string, caPem: string, token: string): Prom
     (res.body as { status?: { userInfo?: { username?: string } } }).status?.userInfo?.username ?? res.status
   );
 }
+
+/** API group of ManagedServiceAccounts (also the prefix of the managed label). */
+export const MSA_GROUP = 'authentication.open-cluster-management.io';
+
+/** Hub path of one MSA. */
+export const msaPath = (ns: string, name: string, version = 'v1beta1'): string =>
+  `/apis/${MSA_GROUP}/${version}/namespaces/${ns}/managedserviceaccounts/${name}`;
+
+/** Path of one Secret. */
+export const secretPath = (ns: string, name: string): string => `/api/v1/namespaces/${ns}/secrets/${name}`;
+
+/** Spoke path of one ServiceAccount (the agent namespace by default). */
+export const saPath = (name: string, ns = AGENT_NS): string =>
+  `/api/v1/namespaces/${ns}/serviceaccounts/${name}`;
+
+/** Headers of a JSON merge patch. */
+export const MERGE_PATCH = { 'content-type': 'application/merge-patch+json' };
+
+/** The username a token minted for MSA `name` authenticates as. */
+export const expectedUser = (name: string, ns = AGENT_NS): string => `system:serviceaccount:${ns}:${name}`;
+
+/** Base64 of a string (Secret `data` values). */
+export const b64 = (text: string): string => Buffer.from(text).toString('base64');
+
+/** The string a Secret `data` value encodes ('' when absent). */
+export const unb64 = (text: string | undefined): string => Buffer.from(text ?? '', 'base64').toString('utf8');
+
+/** One spoke of a stack, failing loudly when the stack has no such cluster. */
+export function spokeOf(stack: Stack, name: string): Stack['spokes'][string] {
+  const s = stack.spokes[name];
+  if (s === undefined) throw new Error(`the stack has no spoke ${name}`);
+  return s;
+}
